@@ -1,0 +1,346 @@
+//! Opening, reading, preparing and committing versions.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{anyhow, bail, Context, Result};
+use borsh::BorshSerialize;
+use jmt::{KeyHash, Sha256Jmt};
+use rocksdb::{ColumnFamilyDescriptor, Options, WriteBatch, DB};
+use sha2::Sha256;
+
+use crate::keys::{self, route, Substore, IBC_ROOT_KEY};
+use crate::tree::{node_db_key, preimage_db_key, TreeStore};
+use crate::RootHash;
+
+pub(crate) const CF_NODES: &str = "nodes";
+pub(crate) const CF_VALUES: &str = "values";
+pub(crate) const CF_PREIMAGES: &str = "preimages";
+pub(crate) const CF_META: &str = "meta";
+const META_LATEST: &[u8] = b"latest_version";
+
+const TOMBSTONE: u8 = 0;
+const PRESENT: u8 = 1;
+
+/// Pending writes of one block: full state keys (with `ibc/` for the substore) to a value, or
+/// `None` to delete. A BTreeMap, so iteration order (and so the tree) is deterministic.
+pub type Changes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+
+/// A handle on the node's database. Cheap to clone; safe to share between the ABCI service and
+/// query servers, which read committed versions only.
+#[derive(Clone)]
+pub struct Storage {
+    db: Arc<DB>,
+}
+
+/// A version whose roots are computed but which is not yet durable.
+pub struct Prepared {
+    pub version: u64,
+    pub app_hash: RootHash,
+    batch: WriteBatch,
+}
+
+/// A read-only view of one committed version.
+#[derive(Clone)]
+pub struct Snapshot {
+    db: Arc<DB>,
+    version: u64,
+}
+
+fn cf<'a>(db: &'a DB, name: &str) -> Result<&'a rocksdb::ColumnFamily> {
+    db.cf_handle(name).ok_or_else(|| anyhow!("missing column family {name}"))
+}
+
+/// The value of `key` in `sub` as of `version`.
+pub(crate) fn read_value(db: &DB, sub: Substore, key: &[u8], version: u64) -> Result<Option<Vec<u8>>> {
+    let head = keys::value_key_head(sub, key);
+    let mut it = db.raw_iterator_cf(cf(db, CF_VALUES)?);
+    it.seek(keys::value_key(sub, key, version));
+    if let (Some(raw), Some(val)) = (it.key(), it.value()) {
+        if raw.len() == head.len() + 8 && raw.starts_with(&head) {
+            return decode_stored(val);
+        }
+    }
+    it.status()?;
+    Ok(None)
+}
+
+fn decode_stored(val: &[u8]) -> Result<Option<Vec<u8>>> {
+    match val.split_first() {
+        Some((&PRESENT, rest)) => Ok(Some(rest.to_vec())),
+        Some((&TOMBSTONE, _)) => Ok(None),
+        _ => bail!("corrupt value record in the store"),
+    }
+}
+
+/// Every live (key, value) under `prefix` in `sub` as of `version`, in key order.
+fn scan_prefix(db: &DB, sub: Substore, prefix: &[u8], version: u64) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    let scan = keys::value_scan_prefix(sub, prefix);
+    let mut it = db.raw_iterator_cf(cf(db, CF_VALUES)?);
+    let mut out = Vec::new();
+    it.seek(&scan);
+    while let Some(raw) = it.key() {
+        if !raw.starts_with(&scan) {
+            break;
+        }
+        let (key, _) = keys::decode_value_key(raw).ok_or_else(|| anyhow!("corrupt key in the store"))?;
+        // Jump to the newest entry of this key that is not newer than `version`.
+        it.seek(keys::value_key(sub, &key, version));
+        if let (Some(raw), Some(val)) = (it.key(), it.value()) {
+            if let Some((found, _)) = keys::decode_value_key(raw) {
+                if found == key {
+                    if let Some(v) = decode_stored(val)? {
+                        out.push((key.clone(), v));
+                    }
+                }
+            }
+        }
+        // Past every version of this key: the head followed by the largest possible suffix.
+        let mut next = keys::value_key_head(sub, &key);
+        next.extend_from_slice(&[0xFF; 9]);
+        it.seek(&next);
+    }
+    it.status()?;
+    Ok(out)
+}
+
+impl Storage {
+    /// Opens (or creates) the store at `path`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let mut opts = Options::default();
+        opts.create_if_missing(true);
+        opts.create_missing_column_families(true);
+        let cfs = [CF_NODES, CF_VALUES, CF_PREIMAGES, CF_META]
+            .into_iter()
+            .map(|name| ColumnFamilyDescriptor::new(name, Options::default()));
+        let db = DB::open_cf_descriptors(&opts, path, cfs)
+            .with_context(|| format!("opening the state database at {}", path.display()))?;
+        Ok(Self { db: Arc::new(db) })
+    }
+
+    /// The last committed version, or `None` for a new store.
+    pub fn latest_version(&self) -> Result<Option<u64>> {
+        let raw = self.db.get_cf(cf(&self.db, CF_META)?, META_LATEST)?;
+        raw.map(|b| Ok(u64::from_be_bytes(b.as_slice().try_into().map_err(|_| anyhow!("corrupt latest version"))?)))
+            .transpose()
+    }
+
+    /// A read-only view of `version` (which must be committed).
+    pub fn snapshot(&self, version: u64) -> Snapshot {
+        Snapshot { db: self.db.clone(), version }
+    }
+
+    /// The root of one substore's tree at `version`.
+    pub fn root(&self, sub: Substore, version: u64) -> Result<RootHash> {
+        let reader = TreeStore { db: &self.db, sub };
+        Ok(Sha256Jmt::new(&reader).get_root_hash(version)?.0)
+    }
+
+    /// The app hash (main root) at `version`.
+    pub fn app_hash(&self, version: u64) -> Result<RootHash> {
+        self.root(Substore::Main, version)
+    }
+
+    /// Computes the roots of `version` from the previous version plus `changes`, and the write
+    /// batch that makes it durable. Writes nothing.
+    pub fn prepare(&self, version: u64, changes: &Changes) -> Result<Prepared> {
+        match self.latest_version()? {
+            Some(latest) if version != latest + 1 => {
+                bail!("cannot prepare version {version}: the store is at version {latest}")
+            }
+            None if version != 0 => bail!("a new store starts at version 0, not {version}"),
+            _ => {}
+        }
+        let mut batch = WriteBatch::default();
+        let mut per_sub: BTreeMap<Substore, Vec<(&[u8], Option<&Vec<u8>>)>> = BTreeMap::new();
+        for (key, value) in changes {
+            let (sub, inner) = route(key);
+            if sub == Substore::Main && inner == IBC_ROOT_KEY {
+                bail!("the key `ibc` is reserved for the ibc substore root");
+            }
+            per_sub.entry(sub).or_default().push((inner, value.as_ref()));
+        }
+
+        let ibc_root =
+            self.put_tree(&mut batch, Substore::Ibc, version, per_sub.remove(&Substore::Ibc).unwrap_or_default())?;
+        let mut main = per_sub.remove(&Substore::Main).unwrap_or_default();
+        let ibc_root_vec = ibc_root.to_vec();
+        let ibc_changed = version == 0 || self.root(Substore::Ibc, version - 1)? != ibc_root;
+        if ibc_changed {
+            main.push((IBC_ROOT_KEY, Some(&ibc_root_vec)));
+        }
+        let app_hash = self.put_tree(&mut batch, Substore::Main, version, main)?;
+        batch.put_cf(cf(&self.db, CF_META)?, META_LATEST, version.to_be_bytes());
+        Ok(Prepared { version, app_hash, batch })
+    }
+
+    fn put_tree(
+        &self,
+        batch: &mut WriteBatch,
+        sub: Substore,
+        version: u64,
+        changes: Vec<(&[u8], Option<&Vec<u8>>)>,
+    ) -> Result<RootHash> {
+        let values_cf = cf(&self.db, CF_VALUES)?;
+        let preimages_cf = cf(&self.db, CF_PREIMAGES)?;
+        let nodes_cf = cf(&self.db, CF_NODES)?;
+        let mut set = Vec::with_capacity(changes.len());
+        for (key, value) in changes {
+            let key_hash = KeyHash::with::<Sha256>(key);
+            let mut stored = Vec::with_capacity(value.map_or(1, |v| v.len() + 1));
+            match value {
+                Some(v) => {
+                    stored.push(PRESENT);
+                    stored.extend_from_slice(v);
+                }
+                None => stored.push(TOMBSTONE),
+            }
+            batch.put_cf(values_cf, keys::value_key(sub, key, version), stored);
+            batch.put_cf(preimages_cf, preimage_db_key(sub, &key_hash), key);
+            set.push((key_hash, value.cloned()));
+        }
+        let reader = TreeStore { db: &self.db, sub };
+        let (root, update) = Sha256Jmt::new(&reader).put_value_set(set, version)?;
+        for (node_key, node) in update.node_batch.nodes() {
+            let mut bytes = Vec::new();
+            node.serialize(&mut bytes)?;
+            batch.put_cf(nodes_cf, node_db_key(sub, node_key), bytes);
+        }
+        Ok(root.0)
+    }
+
+    /// Makes a prepared version durable in one atomic write.
+    pub fn commit(&self, prepared: Prepared) -> Result<()> {
+        let mut opts = rocksdb::WriteOptions::default();
+        opts.set_sync(true);
+        self.db.write_opt(prepared.batch, &opts)?;
+        Ok(())
+    }
+
+    pub(crate) fn db(&self) -> &DB {
+        &self.db
+    }
+}
+
+impl Snapshot {
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The value of a full state key (with `ibc/` for the substore).
+    pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        let (sub, inner) = route(key);
+        read_value(&self.db, sub, inner, self.version)
+    }
+
+    /// Every (full key, value) whose key starts with `prefix`, in key order.
+    pub fn prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        let (sub, inner) = route(prefix);
+        let mut found = scan_prefix(&self.db, sub, inner, self.version)?;
+        if sub == Substore::Ibc {
+            for (k, _) in found.iter_mut() {
+                k.splice(0..0, keys::IBC_PREFIX.iter().copied());
+            }
+        } else if inner.is_empty() || keys::IBC_PREFIX.starts_with(inner) || inner.starts_with(IBC_ROOT_KEY) {
+            // The main tree's `ibc` entry is the substore root, not state.
+            found.retain(|(k, _)| k.as_slice() != IBC_ROOT_KEY);
+        }
+        Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn changes(items: &[(&[u8], Option<&[u8]>)]) -> Changes {
+        items.iter().map(|(k, v)| (k.to_vec(), v.map(|v| v.to_vec()))).collect()
+    }
+
+    #[test]
+    fn every_committed_version_stays_readable() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Storage::open(dir.path()).unwrap();
+        assert_eq!(s.latest_version().unwrap(), None);
+        s.commit(s.prepare(0, &changes(&[(b"a", Some(b"1")), (b"b", Some(b"x"))])).unwrap()).unwrap();
+        s.commit(s.prepare(1, &changes(&[(b"a", Some(b"2")), (b"b", None)])).unwrap()).unwrap();
+        s.commit(s.prepare(2, &Changes::new()).unwrap()).unwrap();
+        assert_eq!(s.latest_version().unwrap(), Some(2));
+        assert_eq!(s.snapshot(0).get(b"a").unwrap(), Some(b"1".to_vec()));
+        assert_eq!(s.snapshot(0).get(b"b").unwrap(), Some(b"x".to_vec()));
+        assert_eq!(s.snapshot(1).get(b"a").unwrap(), Some(b"2".to_vec()));
+        assert_eq!(s.snapshot(1).get(b"b").unwrap(), None);
+        assert_eq!(s.snapshot(2).get(b"a").unwrap(), Some(b"2".to_vec()));
+        // An empty block keeps the previous root.
+        assert_eq!(s.app_hash(1).unwrap(), s.app_hash(2).unwrap());
+        assert_ne!(s.app_hash(0).unwrap(), s.app_hash(1).unwrap());
+    }
+
+    #[test]
+    fn prefix_scans_see_the_requested_version_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Storage::open(dir.path()).unwrap();
+        s.commit(s.prepare(0, &changes(&[(b"p/1", Some(b"a")), (b"p/2", Some(b"b")), (b"q/1", Some(b"c"))])).unwrap())
+            .unwrap();
+        s.commit(s.prepare(1, &changes(&[(b"p/1", None), (b"p/3", Some(b"d")), (b"p/\x00", Some(b"z"))])).unwrap())
+            .unwrap();
+        let at0 = s.snapshot(0).prefix(b"p/").unwrap();
+        assert_eq!(at0, vec![(b"p/1".to_vec(), b"a".to_vec()), (b"p/2".to_vec(), b"b".to_vec())]);
+        let at1 = s.snapshot(1).prefix(b"p/").unwrap();
+        assert_eq!(
+            at1,
+            vec![
+                (b"p/\x00".to_vec(), b"z".to_vec()),
+                (b"p/2".to_vec(), b"b".to_vec()),
+                (b"p/3".to_vec(), b"d".to_vec())
+            ]
+        );
+    }
+
+    #[test]
+    fn ibc_keys_live_in_the_substore_and_move_the_app_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Storage::open(dir.path()).unwrap();
+        s.commit(s.prepare(0, &changes(&[(b"x", Some(b"1"))])).unwrap()).unwrap();
+        let before = s.app_hash(0).unwrap();
+        let ibc_before = s.root(Substore::Ibc, 0).unwrap();
+        s.commit(s.prepare(1, &changes(&[(b"ibc/clients/a", Some(b"c"))])).unwrap()).unwrap();
+        assert_ne!(s.root(Substore::Ibc, 1).unwrap(), ibc_before);
+        assert_ne!(s.app_hash(1).unwrap(), before);
+        assert_eq!(s.snapshot(1).get(b"ibc/clients/a").unwrap(), Some(b"c".to_vec()));
+        assert_eq!(s.snapshot(1).get(b"clients/a").unwrap(), None);
+        assert_eq!(s.snapshot(1).prefix(b"ibc/").unwrap(), vec![(b"ibc/clients/a".to_vec(), b"c".to_vec())]);
+        assert_eq!(s.snapshot(1).prefix(b"").unwrap(), vec![(b"x".to_vec(), b"1".to_vec())]);
+    }
+
+    #[test]
+    fn versions_must_follow_one_another_and_the_ibc_root_key_is_reserved() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Storage::open(dir.path()).unwrap();
+        assert!(s.prepare(1, &Changes::new()).is_err());
+        s.commit(s.prepare(0, &Changes::new()).unwrap()).unwrap();
+        assert!(s.prepare(2, &Changes::new()).is_err());
+        assert!(s.prepare(1, &changes(&[(b"ibc", Some(b"x"))])).is_err());
+    }
+
+    #[test]
+    fn an_uncommitted_preparation_changes_nothing_and_reopening_keeps_the_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let hash = {
+            let s = Storage::open(dir.path()).unwrap();
+            s.commit(s.prepare(0, &changes(&[(b"a", Some(b"1"))])).unwrap()).unwrap();
+            let _dropped = s.prepare(1, &changes(&[(b"a", Some(b"2"))])).unwrap();
+            s.app_hash(0).unwrap()
+        };
+        let s = Storage::open(dir.path()).unwrap();
+        assert_eq!(s.latest_version().unwrap(), Some(0));
+        assert_eq!(s.app_hash(0).unwrap(), hash);
+        assert_eq!(s.snapshot(0).get(b"a").unwrap(), Some(b"1".to_vec()));
+        // Preparing the same version again gives the same root.
+        let again = s.prepare(1, &changes(&[(b"a", Some(b"2"))])).unwrap();
+        s.commit(again).unwrap();
+        assert_eq!(s.snapshot(1).get(b"a").unwrap(), Some(b"2".to_vec()));
+    }
+}
