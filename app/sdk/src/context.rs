@@ -1,0 +1,24 @@
+//! What a state transition may know about its surroundings, and the message contract.
+
+use crate::address::Address;
+use crate::error::Error;
+
+/// The block being executed. Time is the header's, never the wall clock.
+#[derive(Clone, Debug)]
+pub struct BlockCtx {
+    pub chain_id: String,
+    pub height: u64,
+    /// Block time, seconds since the Unix epoch.
+    pub time_secs: i64,
+    pub time_nanos: u32,
+}
+
+/// A module message as a domain type.
+pub trait Msg {
+    /// The protobuf type URL, used as `message.action`.
+    fn type_url(&self) -> &'static str;
+    /// Checks that need no state.
+    fn validate_basic(&self) -> Result<(), Error>;
+    /// Who must sign. The tx pipeline checks these; handlers never do.
+    fn signers(&self) -> Vec<Address>;
+}

@@ -1,0 +1,19 @@
+//! Protobuf types. Salus speaks the Cosmos SDK's own messages wherever wallets, cosmjs and Hermes
+//! expect them (re-exported from `cosmos-sdk-proto`, on the same prost as the rest of the stack).
+
+pub use cosmos_sdk_proto::cosmos;
+pub use cosmos_sdk_proto::tendermint as tendermint_proto;
+pub use cosmos_sdk_proto::traits::{Message, Name};
+pub use cosmos_sdk_proto::Any;
+pub use prost;
+pub use tonic;
+
+/// The Cosmos type URL of a message: `/` and its full protobuf name.
+pub fn type_url<M: Name>() -> String {
+    format!("/{}", M::full_name())
+}
+
+/// Encodes any protobuf message into an `Any` with its Cosmos type URL.
+pub fn to_any<M: Name>(msg: &M) -> Any {
+    Any { type_url: type_url::<M>(), value: msg.encode_to_vec() }
+}
