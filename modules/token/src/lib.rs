@@ -1,0 +1,24 @@
+//! Token module: balances, transfers, supply and denomination metadata.
+//!
+//! Its messages are `cosmos.bank.v1beta1.MsgSend` and `MsgMultiSend`, so Cosmos wallets and
+//! cosmjs send tokens on Salus unchanged. Other modules move funds through [`TokenWrite`].
+
+pub mod cli;
+pub mod error;
+pub mod events;
+pub mod genesis;
+pub mod handler;
+pub mod keys;
+pub mod msgs;
+pub mod params;
+pub mod query;
+pub mod state;
+
+pub use error::TokenError;
+pub use genesis::Genesis;
+pub use msgs::TokenMsg;
+pub use params::Params;
+pub use state::{TokenRead, TokenWrite};
+
+/// Key prefix, event prefix, codespace and CLI word.
+pub const NAME: &str = "token";

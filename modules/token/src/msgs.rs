@@ -1,0 +1,125 @@
+//! The token module's messages as domain types, decoded from the Cosmos bank protos.
+
+use prost::Message;
+use salus_proto::cosmos::bank::v1beta1::{Input, MsgMultiSend, MsgSend, Output};
+use salus_proto::Any;
+use salus_sdk::{Address, Coins, Error, Msg, SdkCode};
+
+use crate::error::TokenError;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenMsg {
+    Send { from: Address, to: Address, amount: Coins },
+    MultiSend { inputs: Vec<(Address, Coins)>, outputs: Vec<(Address, Coins)> },
+}
+
+pub const MSG_SEND_URL: &str = "/cosmos.bank.v1beta1.MsgSend";
+pub const MSG_MULTI_SEND_URL: &str = "/cosmos.bank.v1beta1.MsgMultiSend";
+
+fn decode_failed(url: &str, e: prost::DecodeError) -> Error {
+    Error::sdk(SdkCode::TxDecode, format!("{url} does not decode: {e}"))
+}
+
+impl TokenMsg {
+    /// The type URLs this module routes.
+    pub const TYPE_URLS: [&'static str; 2] = [MSG_SEND_URL, MSG_MULTI_SEND_URL];
+
+    /// Decodes an `Any` whose type URL is one of [`Self::TYPE_URLS`].
+    pub fn decode(any: &Any) -> Result<Self, Error> {
+        match any.type_url.as_str() {
+            MSG_SEND_URL => {
+                let m = MsgSend::decode(any.value.as_slice()).map_err(|e| decode_failed(MSG_SEND_URL, e))?;
+                Ok(TokenMsg::Send {
+                    from: Address::parse("from_address", &m.from_address)?,
+                    to: Address::parse("to_address", &m.to_address)?,
+                    amount: Coins::from_proto(&m.amount)?,
+                })
+            }
+            MSG_MULTI_SEND_URL => {
+                let m = MsgMultiSend::decode(any.value.as_slice()).map_err(|e| decode_failed(MSG_MULTI_SEND_URL, e))?;
+                let side = |field: &str, list: Vec<(String, Vec<_>)>| -> Result<Vec<(Address, Coins)>, Error> {
+                    list.into_iter().map(|(a, c)| Ok((Address::parse(field, &a)?, Coins::from_proto(&c)?))).collect()
+                };
+                Ok(TokenMsg::MultiSend {
+                    inputs: side("inputs.address", m.inputs.into_iter().map(|i| (i.address, i.coins)).collect())?,
+                    outputs: side("outputs.address", m.outputs.into_iter().map(|o| (o.address, o.coins)).collect())?,
+                })
+            }
+            other => Err(Error::sdk(SdkCode::UnknownRequest, format!("the token module does not handle {other}"))),
+        }
+    }
+
+    pub fn to_any(&self) -> Any {
+        match self {
+            TokenMsg::Send { from, to, amount } => salus_proto::to_any(&MsgSend {
+                from_address: from.to_string(),
+                to_address: to.to_string(),
+                amount: amount.to_proto(),
+            }),
+            TokenMsg::MultiSend { inputs, outputs } => salus_proto::to_any(&MsgMultiSend {
+                inputs: inputs.iter().map(|(a, c)| Input { address: a.to_string(), coins: c.to_proto() }).collect(),
+                outputs: outputs.iter().map(|(a, c)| Output { address: a.to_string(), coins: c.to_proto() }).collect(),
+            }),
+        }
+    }
+}
+
+impl Msg for TokenMsg {
+    fn type_url(&self) -> &'static str {
+        match self {
+            TokenMsg::Send { .. } => MSG_SEND_URL,
+            TokenMsg::MultiSend { .. } => MSG_MULTI_SEND_URL,
+        }
+    }
+
+    fn validate_basic(&self) -> Result<(), Error> {
+        match self {
+            TokenMsg::Send { amount, .. } => {
+                if amount.is_empty() {
+                    return Err(Error::sdk(
+                        SdkCode::InvalidCoins,
+                        "amount is empty: send at least one coin, e.g. 100usalus",
+                    ));
+                }
+                Ok(())
+            }
+            TokenMsg::MultiSend { inputs, outputs } => {
+                if inputs.is_empty() {
+                    return Err(TokenError::NoInputs.with("multi-send has no inputs"));
+                }
+                if inputs.len() > 1 {
+                    return Err(TokenError::MultipleInputs.with("multi-send takes exactly one input, as in Cosmos SDK"));
+                }
+                if outputs.is_empty() {
+                    return Err(TokenError::NoOutputs.with("multi-send has no outputs"));
+                }
+                let mut total_in = Coins::empty();
+                for (_, c) in inputs {
+                    if c.is_empty() {
+                        return Err(Error::sdk(SdkCode::InvalidCoins, "an input has no coins"));
+                    }
+                    total_in = total_in.checked_add(c)?;
+                }
+                let mut total_out = Coins::empty();
+                for (_, c) in outputs {
+                    if c.is_empty() {
+                        return Err(Error::sdk(SdkCode::InvalidCoins, "an output has no coins"));
+                    }
+                    total_out = total_out.checked_add(c)?;
+                }
+                if total_in != total_out {
+                    return Err(TokenError::InputOutputMismatch
+                        .with(format!("inputs ({total_in}) and outputs ({total_out}) must add up to the same coins")));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn signers(&self) -> Vec<Address> {
+        match self {
+            TokenMsg::Send { from, .. } => vec![*from],
+            TokenMsg::MultiSend { inputs, .. } => inputs.iter().map(|(a, _)| *a).collect(),
+        }
+    }
+}

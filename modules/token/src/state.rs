@@ -1,0 +1,194 @@
+//! The only code that touches the token module's keys. Other modules move funds through
+//! [`TokenWrite`], never through these keys.
+
+use borsh::{BorshDeserialize, BorshSerialize};
+use salus_sdk::auth::AuthWrite;
+use salus_sdk::{Address, Coin, Coins, Error, StateRead, StateReadExt, StateWrite, StateWriteExt};
+
+use crate::error::{insufficient_funds, TokenError};
+use crate::{events, keys, Params};
+
+/// Denomination metadata, as `cosmos.bank.v1beta1.Metadata`.
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize,
+)]
+#[serde(deny_unknown_fields)]
+pub struct DenomMetadata {
+    #[serde(default)]
+    pub description: String,
+    pub denom_units: Vec<DenomUnit>,
+    pub base: String,
+    pub display: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub symbol: String,
+    #[serde(default)]
+    pub uri: String,
+    #[serde(default)]
+    pub uri_hash: String,
+}
+
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize,
+)]
+#[serde(deny_unknown_fields)]
+pub struct DenomUnit {
+    pub denom: String,
+    pub exponent: u32,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+pub trait TokenRead: StateRead {
+    fn params(&self) -> Result<Params, Error> {
+        Ok(self.get(keys::PARAMS)?.unwrap_or_default())
+    }
+
+    fn balance(&self, addr: &Address, denom: &str) -> Result<u128, Error> {
+        Ok(self.get(&keys::balance(addr, denom))?.unwrap_or(0))
+    }
+
+    fn balances(&self, addr: &Address) -> Result<Vec<Coin>, Error> {
+        let prefix = keys::balances_of(addr);
+        self.prefix::<u128>(&prefix)?
+            .into_iter()
+            .map(|(k, amount)| {
+                let denom = String::from_utf8(k[prefix.len()..].to_vec()).map_err(Error::internal)?;
+                Ok(Coin { denom, amount })
+            })
+            .collect()
+    }
+
+    fn supply(&self, denom: &str) -> Result<u128, Error> {
+        Ok(self.get(&keys::supply(denom))?.unwrap_or(0))
+    }
+
+    fn total_supply(&self) -> Result<Vec<Coin>, Error> {
+        self.prefix::<u128>(keys::SUPPLY_PREFIX)?
+            .into_iter()
+            .map(|(k, amount)| {
+                let denom = String::from_utf8(k[keys::SUPPLY_PREFIX.len()..].to_vec()).map_err(Error::internal)?;
+                Ok(Coin { denom, amount })
+            })
+            .collect()
+    }
+
+    fn denom_metadata(&self, denom: &str) -> Result<Option<DenomMetadata>, Error> {
+        self.get(&keys::metadata(denom))
+    }
+
+    fn all_denom_metadata(&self) -> Result<Vec<DenomMetadata>, Error> {
+        Ok(self.prefix::<DenomMetadata>(keys::METADATA_PREFIX)?.into_iter().map(|(_, m)| m).collect())
+    }
+
+    /// Module accounts that users may not send to by mistake.
+    fn is_blocked(&self, addr: &Address) -> Result<bool, Error> {
+        Ok(self.get_raw(&keys::blocked(addr))?.is_some())
+    }
+}
+impl<S: StateRead + ?Sized> TokenRead for S {}
+
+pub trait TokenWrite: StateWrite {
+    fn set_params(&mut self, params: &Params) -> Result<(), Error> {
+        self.put(keys::PARAMS.to_vec(), params)
+    }
+
+    fn set_blocked(&mut self, addr: &Address) -> Result<(), Error> {
+        self.put_raw(keys::blocked(addr), vec![1])
+    }
+
+    fn set_denom_metadata(&mut self, meta: &DenomMetadata) -> Result<(), Error> {
+        self.put(keys::metadata(&meta.base), meta)
+    }
+
+    fn set_balance(&mut self, addr: &Address, denom: &str, amount: u128) -> Result<(), Error> {
+        if amount == 0 {
+            self.delete_raw(keys::balance(addr, denom))
+        } else {
+            self.put(keys::balance(addr, denom), &amount)
+        }
+    }
+
+    fn set_supply(&mut self, denom: &str, amount: u128) -> Result<(), Error> {
+        if amount == 0 {
+            self.delete_raw(keys::supply(denom))
+        } else {
+            self.put(keys::supply(denom), &amount)
+        }
+    }
+
+    /// Takes `amount` from `from`; fails, writing nothing, if any denom falls short.
+    fn sub_coins(&mut self, from: &Address, amount: &Coins) -> Result<(), Error> {
+        let mut updates = Vec::new();
+        for c in amount.iter() {
+            let have = self.balance(from, &c.denom)?;
+            let left = have.checked_sub(c.amount).ok_or_else(|| insufficient_funds(from, have, c.amount, &c.denom))?;
+            updates.push((c.denom.as_str(), left));
+        }
+        for (denom, left) in updates {
+            self.set_balance(from, denom, left)?;
+        }
+        self.emit(events::coin_spent(from, amount));
+        Ok(())
+    }
+
+    /// Adds `amount` to `to`, creating its account on first receipt, as Cosmos SDK does.
+    fn add_coins(&mut self, to: &Address, amount: &Coins) -> Result<(), Error> {
+        let mut updates = Vec::new();
+        for c in amount.iter() {
+            let have = self.balance(to, &c.denom)?;
+            let sum = have.checked_add(c.amount).ok_or_else(|| {
+                Error::sdk(salus_sdk::SdkCode::InvalidCoins, format!("balance of {} would overflow", c.denom))
+            })?;
+            updates.push((c.denom.as_str(), sum));
+        }
+        for (denom, sum) in updates {
+            self.set_balance(to, denom, sum)?;
+        }
+        self.ensure_account(to)?;
+        self.emit(events::coin_received(to, amount));
+        Ok(())
+    }
+
+    /// Moves coins between accounts (modules included). Recipient blocking is the message
+    /// handler's concern: modules may pay module accounts.
+    fn transfer(&mut self, from: &Address, to: &Address, amount: &Coins) -> Result<(), Error> {
+        if amount.is_empty() {
+            return Ok(());
+        }
+        self.sub_coins(from, amount)?;
+        self.add_coins(to, amount)?;
+        self.emit(events::transfer(to, from, amount));
+        Ok(())
+    }
+
+    /// Creates coins in `to` and raises the supply.
+    fn mint(&mut self, to: &Address, amount: &Coins) -> Result<(), Error> {
+        for c in amount.iter() {
+            let supply = self
+                .supply(&c.denom)?
+                .checked_add(c.amount)
+                .ok_or_else(|| TokenError::SupplyMismatch.with(format!("supply of {} would overflow", c.denom)))?;
+            self.set_supply(&c.denom, supply)?;
+        }
+        self.add_coins(to, amount)?;
+        self.emit(events::coinbase(to, amount));
+        Ok(())
+    }
+
+    /// Destroys coins held by `from` and lowers the supply.
+    fn burn(&mut self, from: &Address, amount: &Coins) -> Result<(), Error> {
+        self.sub_coins(from, amount)?;
+        for c in amount.iter() {
+            let supply = self
+                .supply(&c.denom)?
+                .checked_sub(c.amount)
+                .ok_or_else(|| Error::internal("supply below a balance"))?;
+            self.set_supply(&c.denom, supply)?;
+        }
+        self.emit(events::burn(from, amount));
+        Ok(())
+    }
+}
+impl<S: StateWrite + ?Sized> TokenWrite for S {}
