@@ -1,0 +1,181 @@
+//! The ABCI 2.0 (CometBFT v0.38) service. tower-abci's split service gives the app one owner and
+//! feeds it consensus, mempool, info and snapshot requests in priority order.
+
+use std::future::{ready, Ready};
+use std::task::{Context, Poll};
+
+use salus_sdk::Event;
+use tendermint::abci::{response, types::ExecTxResult, Code, Event as AbciEvent, EventAttributeIndexExt};
+use tendermint::merkle::proof::{ProofOp, ProofOps};
+use tendermint::v0_38::abci::{Request, Response};
+use tower::Service;
+use tower_abci::BoxError;
+
+use super::pipeline::TxOutcome;
+use super::query::{grpc_code, NodeInfoCache};
+use super::{App, QueryHandle};
+
+pub struct AbciService {
+    pub app: App,
+    pub queries: QueryHandle,
+    pub node_info: NodeInfoCache,
+    pub app_version: String,
+}
+
+pub fn to_abci_event(e: &Event) -> AbciEvent {
+    AbciEvent::new(e.kind.clone(), e.attributes.iter().map(|(k, v)| (k.clone(), v.clone()).index()))
+}
+
+pub fn to_proto_event(e: &Event) -> salus_proto::tendermint_proto::abci::Event {
+    salus_proto::tendermint_proto::abci::Event {
+        r#type: e.kind.clone(),
+        attributes: e
+            .attributes
+            .iter()
+            .map(|(k, v)| salus_proto::tendermint_proto::abci::EventAttribute {
+                key: k.clone(),
+                value: v.clone(),
+                index: true,
+            })
+            .collect(),
+    }
+}
+
+fn exec_result(o: &TxOutcome) -> ExecTxResult {
+    ExecTxResult {
+        code: Code::from(o.code),
+        data: Default::default(),
+        log: o.log.clone(),
+        info: String::new(),
+        gas_wanted: o.gas_wanted.min(i64::MAX as u64) as i64,
+        gas_used: o.gas_used.min(i64::MAX as u64) as i64,
+        events: o.events.iter().map(to_abci_event).collect(),
+        codespace: o.codespace.to_string(),
+    }
+}
+
+impl AbciService {
+    fn handle(&mut self, req: Request) -> Result<Response, BoxError> {
+        Ok(match req {
+            Request::Echo(e) => Response::Echo(response::Echo { message: e.message }),
+            Request::Flush => Response::Flush,
+            Request::Info(_) => {
+                let (height, hash) = self.app.last_committed()?.unwrap_or((0, [0; 32]));
+                let hash = if self.app.last_committed()?.is_none() { Vec::new() } else { hash.to_vec() };
+                Response::Info(response::Info {
+                    data: "salus".into(),
+                    version: self.app_version.clone(),
+                    app_version: 1,
+                    last_block_height: height.try_into()?,
+                    last_block_app_hash: hash.try_into()?,
+                })
+            }
+            Request::InitChain(ic) => {
+                let hash = self.app.init_chain(&ic.chain_id, ic.initial_height.value(), &ic.app_state_bytes)?;
+                tracing::info!(chain_id = %ic.chain_id, app_hash = %hex::encode_upper(hash), "genesis committed");
+                Response::InitChain(response::InitChain {
+                    consensus_params: None,
+                    validators: Vec::new(),
+                    app_hash: hash.to_vec().try_into()?,
+                })
+            }
+            Request::Query(q) => Response::Query(self.query(q)),
+            Request::CheckTx(c) => {
+                let recheck = matches!(c.kind, tendermint::abci::request::CheckTxKind::Recheck);
+                let o = self.app.check_tx(&c.tx, recheck);
+                Response::CheckTx(response::CheckTx {
+                    code: Code::from(o.code),
+                    log: o.log.clone(),
+                    gas_wanted: o.gas_wanted.min(i64::MAX as u64) as i64,
+                    gas_used: o.gas_used.min(i64::MAX as u64) as i64,
+                    codespace: o.codespace.to_string(),
+                    events: o.events.iter().map(to_abci_event).collect(),
+                    ..Default::default()
+                })
+            }
+            Request::PrepareProposal(p) => {
+                // Take txs in mempool order while they fit; never touch state here.
+                let mut size = 0i64;
+                let txs = p
+                    .txs
+                    .into_iter()
+                    .take_while(|tx| {
+                        size += tx.len() as i64;
+                        size <= p.max_tx_bytes
+                    })
+                    .collect();
+                Response::PrepareProposal(response::PrepareProposal { txs })
+            }
+            Request::ProcessProposal(_) => Response::ProcessProposal(response::ProcessProposal::Accept),
+            Request::ExtendVote(_) => Response::ExtendVote(response::ExtendVote { vote_extension: Default::default() }),
+            Request::VerifyVoteExtension(_) => Response::VerifyVoteExtension(response::VerifyVoteExtension::Accept),
+            Request::FinalizeBlock(fb) => {
+                let height = fb.height.value();
+                let (outcomes, hash) = self.app.finalize_block(height, fb.time, &fb.txs)?;
+                Response::FinalizeBlock(response::FinalizeBlock {
+                    events: Vec::new(),
+                    tx_results: outcomes.iter().map(exec_result).collect(),
+                    validator_updates: Vec::new(),
+                    consensus_param_updates: None,
+                    app_hash: hash.to_vec().try_into()?,
+                })
+            }
+            Request::Commit => {
+                let height = self.app.commit()?;
+                tracing::debug!(height, "committed");
+                Response::Commit(response::Commit { data: Default::default(), retain_height: 0u32.into() })
+            }
+            Request::ListSnapshots => Response::ListSnapshots(Default::default()),
+            Request::OfferSnapshot(_) => Response::OfferSnapshot(response::OfferSnapshot::Reject),
+            Request::LoadSnapshotChunk(_) => Response::LoadSnapshotChunk(Default::default()),
+            Request::ApplySnapshotChunk(_) => Response::ApplySnapshotChunk(response::ApplySnapshotChunk {
+                result: response::ApplySnapshotChunkResult::Abort,
+                refetch_chunks: Vec::new(),
+                reject_senders: Vec::new(),
+            }),
+        })
+    }
+
+    fn query(&self, q: tendermint::abci::request::Query) -> response::Query {
+        let is_grpc = !q.path.trim_start_matches('/').starts_with("store/");
+        match self.queries.query(&q.path, &q.data, q.height.value(), q.prove, &self.node_info) {
+            Ok(a) => response::Query {
+                key: a.key.into(),
+                value: a.value.into(),
+                proof: a.proof.map(|ops| ProofOps {
+                    ops: ops.into_iter().map(|(field_type, key, data)| ProofOp { field_type, key, data }).collect(),
+                }),
+                height: a.height.try_into().unwrap_or_default(),
+                ..Default::default()
+            },
+            Err(e) => response::Query {
+                code: Code::from(e.code),
+                codespace: e.codespace.to_string(),
+                log: if is_grpc {
+                    format!("rpc error: code = {:?} desc = {}", grpc_code(&e), e.message)
+                } else {
+                    e.message
+                },
+                ..Default::default()
+            },
+        }
+    }
+}
+
+impl Service<Request> for AbciService {
+    type Response = Response;
+    type Error = BoxError;
+    type Future = Ready<Result<Response, BoxError>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let result = self.handle(req);
+        if let Err(e) = &result {
+            tracing::error!(error = %e, "ABCI request failed; the node stops rather than diverge");
+        }
+        ready(result)
+    }
+}

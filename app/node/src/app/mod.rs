@@ -1,0 +1,172 @@
+//! The Salus application: block lifecycle over the store, the tx pipeline and the query router.
+//! Owned by a single task (tower-abci's split service); no locks.
+
+pub mod abci;
+pub mod genesis;
+pub mod msgs;
+pub mod params;
+pub mod pipeline;
+pub mod query;
+pub mod sigcache;
+
+use anyhow::{anyhow, bail, Context, Result};
+use salus_sdk::state::Writes;
+use salus_sdk::{BlockCtx, Overlay, StateRead, StateWrite};
+use salus_store::{Prepared, Snapshot, Storage};
+
+use self::genesis::AppGenesis;
+use self::params::TxLimits;
+use self::pipeline::{run_tx, Mode, TxOutcome};
+use self::sigcache::SigCache;
+
+const CHAIN_ID_KEY: &[u8] = b"node/chain_id";
+
+/// Facts about the node that queries report (not consensus).
+#[derive(Clone, Debug, Default)]
+pub struct NodeFacts {
+    pub version: String,
+}
+
+pub struct App {
+    storage: Storage,
+    committed: Snapshot,
+    chain_id: String,
+    limits: TxLimits,
+    /// The block executed by FinalizeBlock, made durable by Commit.
+    pending: Option<Prepared>,
+    /// What txs accepted into the mempool since the last commit have written.
+    mempool: Writes,
+    mempool_height: u64,
+    sigs: SigCache,
+}
+
+/// Read-only access for queries from other tasks (gRPC).
+#[derive(Clone)]
+pub struct QueryHandle {
+    pub storage: Storage,
+    pub limits: TxLimits,
+}
+
+impl App {
+    pub fn new(storage: Storage, limits: TxLimits) -> Result<Self> {
+        let version = storage.latest_version()?.unwrap_or(0);
+        let committed = storage.snapshot(version);
+        let chain_id = stored_chain_id(&committed);
+        Ok(Self {
+            storage,
+            committed,
+            chain_id: chain_id.unwrap_or_default(),
+            limits,
+            pending: None,
+            mempool: Writes::new(),
+            mempool_height: version + 1,
+            sigs: SigCache::new(100_000),
+        })
+    }
+
+    pub fn query_handle(&self) -> QueryHandle {
+        QueryHandle { storage: self.storage.clone(), limits: self.limits.clone() }
+    }
+
+    /// The last committed height and app hash (`None` before genesis).
+    pub fn last_committed(&self) -> Result<Option<(u64, [u8; 32])>> {
+        match self.storage.latest_version()? {
+            Some(v) => Ok(Some((v, self.storage.app_hash(v)?))),
+            None => Ok(None),
+        }
+    }
+
+    /// Writes genesis as version 0. A repeated InitChain (the node stopped before block 1)
+    /// returns the stored hash.
+    pub fn init_chain(&mut self, chain_id: &str, initial_height: u64, app_state: &[u8]) -> Result<[u8; 32]> {
+        if let Some((0, hash)) = self.last_committed()? {
+            return Ok(hash);
+        }
+        if let Some((h, _)) = self.last_committed()? {
+            bail!("InitChain called on a store already at height {h}: start from a fresh home");
+        }
+        if initial_height != 1 {
+            bail!("genesis initial_height must be 1 (got {initial_height})");
+        }
+        let genesis = AppGenesis::from_json(app_state).map_err(|e| anyhow!("{}", e.message))?;
+        let empty = self.storage.snapshot(0);
+        let mut state = Overlay::new(&empty);
+        state.put_raw(CHAIN_ID_KEY.to_vec(), chain_id.as_bytes().to_vec()).map_err(|e| anyhow!(e))?;
+        genesis.init(&mut state).map_err(|e| anyhow!("invalid genesis: {}", e.message))?;
+        let (writes, _) = state.into_parts();
+        let prepared = self.storage.prepare(0, &writes)?;
+        let hash = prepared.app_hash;
+        self.storage.commit(prepared)?;
+        self.chain_id = chain_id.to_string();
+        self.committed = self.storage.snapshot(0);
+        Ok(hash)
+    }
+
+    fn block_ctx(&self, height: u64, time: tendermint::Time) -> BlockCtx {
+        let unix = time.unix_timestamp_nanos();
+        BlockCtx {
+            chain_id: self.chain_id.clone(),
+            height,
+            time_secs: (unix.div_euclid(1_000_000_000)) as i64,
+            time_nanos: (unix.rem_euclid(1_000_000_000)) as u32,
+        }
+    }
+
+    /// Executes a block and computes its app hash; nothing is durable until [`App::commit`].
+    pub fn finalize_block(
+        &mut self,
+        height: u64,
+        time: tendermint::Time,
+        txs: &[bytes::Bytes],
+    ) -> Result<(Vec<TxOutcome>, [u8; 32])> {
+        let expected = self.committed.version() + 1;
+        if height != expected {
+            bail!(
+                "FinalizeBlock for height {height}, but the app is at {}: the store and CometBFT disagree",
+                expected - 1
+            );
+        }
+        let ctx = self.block_ctx(height, time);
+        let mut block = Overlay::new(&self.committed);
+        let mut outcomes = Vec::with_capacity(txs.len());
+        for tx in txs {
+            outcomes.push(run_tx(&mut block, tx, Mode::Deliver, &ctx, &self.limits, &mut self.sigs));
+        }
+        let (writes, _) = block.into_parts();
+        let prepared = self.storage.prepare(height, &writes).context("computing the app hash")?;
+        let hash = prepared.app_hash;
+        self.pending = Some(prepared);
+        Ok((outcomes, hash))
+    }
+
+    /// Makes the finalized block durable in one atomic write.
+    pub fn commit(&mut self) -> Result<u64> {
+        let prepared = self.pending.take().ok_or_else(|| anyhow!("Commit without FinalizeBlock"))?;
+        let height = prepared.version;
+        self.storage.commit(prepared)?;
+        self.committed = self.storage.snapshot(height);
+        self.mempool.clear();
+        self.mempool_height = height + 1;
+        Ok(height)
+    }
+
+    /// CheckTx: runs the tx on the mempool's state (committed state plus txs accepted since).
+    pub fn check_tx(&mut self, tx: &[u8], recheck: bool) -> TxOutcome {
+        let ctx =
+            BlockCtx { chain_id: self.chain_id.clone(), height: self.mempool_height, time_secs: 0, time_nanos: 0 };
+        let mut state = Overlay::resume(&self.committed, std::mem::take(&mut self.mempool));
+        let mode = if recheck { Mode::Recheck } else { Mode::Check };
+        let outcome = run_tx(&mut state, tx, mode, &ctx, &self.limits, &mut self.sigs);
+        self.mempool = state.into_parts().0;
+        outcome
+    }
+
+    pub fn chain_id(&self) -> &str {
+        &self.chain_id
+    }
+}
+
+/// The chain id recorded at genesis.
+pub fn stored_chain_id(state: &impl StateRead) -> Option<String> {
+    state.get_raw(CHAIN_ID_KEY).ok().flatten().map(|b| String::from_utf8_lossy(&b).into_owned())
+}

@@ -1,0 +1,334 @@
+//! The transaction pipeline, in the Cosmos ante order: decode -> validate_basic -> size and memo
+//! limits -> timeout height -> fee >= min gas price (CheckTx only: it is validator-local) -> gas
+//! limit -> deduct fee -> set pubkey -> verify signatures -> check and bump sequence -> execute
+//! messages in an overlay -> events.
+//!
+//! If the ante steps fail, nothing the tx did is kept. If a message fails, its writes and events
+//! are dropped, but the fee and the sequence bump stick, as Cosmos wallets and Hermes expect.
+
+use salus_sdk::auth::{AuthRead, AuthWrite};
+use salus_sdk::state::apply;
+use salus_sdk::tx::{self, DecodedTx};
+use salus_sdk::{Address, BlockCtx, Coins, Error, Event, GasMeter, Msg, Overlay, SdkCode, StateWrite};
+use salus_token::TokenWrite;
+
+use super::msgs::AppMsg;
+use super::params::{fee_collector, TxLimits};
+use super::sigcache::SigCache;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// A new tx offered to the mempool: all checks, min gas price included.
+    Check,
+    /// A mempool tx re-checked after a block: signatures were verified already.
+    Recheck,
+    /// Executed in a block.
+    Deliver,
+    /// Gas estimation: signatures are not verified and may be empty.
+    Simulate,
+}
+
+/// What a tx did, as ABCI reports it.
+#[derive(Clone, Debug, Default)]
+pub struct TxOutcome {
+    pub code: u32,
+    pub codespace: &'static str,
+    pub log: String,
+    pub gas_wanted: u64,
+    pub gas_used: u64,
+    pub events: Vec<Event>,
+}
+
+impl TxOutcome {
+    fn failed(err: &Error, gas_wanted: u64, gas_used: u64, events: Vec<Event>) -> Self {
+        Self { code: err.code, codespace: err.codespace, log: err.message.clone(), gas_wanted, gas_used, events }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.code == 0
+    }
+}
+
+/// Everything about a tx that does not depend on state.
+struct Stateless {
+    tx: DecodedTx,
+    msgs: Vec<AppMsg>,
+    signers: Vec<Address>,
+    fee: Coins,
+    gas_limit: u64,
+}
+
+fn stateless_checks(bytes: &[u8], limits: &TxLimits, height: u64, mode: Mode) -> Result<Stateless, Error> {
+    if bytes.len() as u64 > limits.max_tx_bytes {
+        return Err(Error::sdk(
+            SdkCode::TxTooLarge,
+            format!("tx is {} bytes; the limit is {}", bytes.len(), limits.max_tx_bytes),
+        ));
+    }
+    let tx = tx::decode(bytes)?;
+    if tx.body.messages.is_empty() {
+        return Err(Error::sdk(SdkCode::InvalidRequest, "tx has no messages: add at least one"));
+    }
+    let msgs = tx.body.messages.iter().map(AppMsg::decode).collect::<Result<Vec<_>, _>>()?;
+    for m in &msgs {
+        m.validate_basic()?;
+    }
+    let memo_chars = tx.body.memo.chars().count() as u64;
+    if memo_chars > limits.max_memo_chars {
+        return Err(Error::sdk(
+            SdkCode::MemoTooLarge,
+            format!("maximum number of characters is {} but received {memo_chars} characters", limits.max_memo_chars),
+        ));
+    }
+    if tx.body.timeout_height > 0 && height > tx.body.timeout_height {
+        return Err(Error::sdk(
+            SdkCode::TxTimeoutHeight,
+            format!("block height: {height}, timeout height: {}: the tx timed out; sign it again with a later --timeout-height", tx.body.timeout_height),
+        ));
+    }
+    // Signers, in first-appearance order, as Cosmos SDK collects them.
+    let mut signers: Vec<Address> = Vec::new();
+    for m in &msgs {
+        for s in m.signers() {
+            if !signers.contains(&s) {
+                signers.push(s);
+            }
+        }
+    }
+    tx::check_sign_mode(&tx.auth_info)?;
+    if tx.auth_info.signer_infos.len() != signers.len() {
+        return Err(Error::sdk(
+            SdkCode::Unauthorized,
+            format!("wrong number of signers; expected {}, got {}", signers.len(), tx.auth_info.signer_infos.len()),
+        ));
+    }
+    if tx.signatures.len() != signers.len() {
+        let code = if tx.signatures.is_empty() { SdkCode::NoSignatures } else { SdkCode::Unauthorized };
+        return Err(Error::sdk(code, format!("expected {} signatures, got {}", signers.len(), tx.signatures.len())));
+    }
+    let fee_proto = tx.auth_info.fee.clone().unwrap_or_default();
+    let fee = Coins::from_proto(&fee_proto.amount)
+        .map_err(|e| Error::sdk(SdkCode::InsufficientFee, format!("invalid fee: {}", e.message)))?;
+    let gas_limit = fee_proto.gas_limit;
+    if mode != Mode::Simulate {
+        if gas_limit == 0 {
+            return Err(Error::sdk(SdkCode::InvalidGasLimit, "gas limit is 0: set --gas (or --gas auto)"));
+        }
+        if gas_limit > limits.max_gas_per_tx {
+            return Err(Error::sdk(
+                SdkCode::InvalidGasLimit,
+                format!("gas limit {gas_limit} exceeds the maximum of {} per tx", limits.max_gas_per_tx),
+            ));
+        }
+    }
+    if !fee_proto.granter.is_empty() {
+        return Err(Error::sdk(SdkCode::NotSupported, "fee grants are not supported: remove fee.granter"));
+    }
+    if !fee_proto.payer.is_empty() {
+        let payer = Address::parse("fee.payer", &fee_proto.payer)?;
+        if !signers.contains(&payer) {
+            return Err(Error::sdk(SdkCode::Unauthorized, format!("fee payer {payer} must sign the tx")));
+        }
+    }
+    Ok(Stateless { tx, msgs, signers, fee, gas_limit })
+}
+
+/// The fee a validator asks for `gas_limit` at its minimum gas prices: ceil(price * gas).
+fn check_min_fee(fee: &Coins, gas_limit: u64, limits: &TxLimits) -> Result<(), Error> {
+    if limits.min_gas_prices.is_empty() {
+        return Ok(());
+    }
+    let mut required = Vec::new();
+    for price in &limits.min_gas_prices {
+        let need = price.fee_for(gas_limit);
+        if need == 0 || fee.amount_of(&price.denom) >= need {
+            return Ok(());
+        }
+        required.push(format!("{need}{}", price.denom));
+    }
+    Err(Error::sdk(
+        SdkCode::InsufficientFee,
+        format!("insufficient fees; got: {fee} required: {}: raise --fees or --gas-prices", required.join(" or ")),
+    ))
+}
+
+/// Runs one tx against `state`; on return `state` holds what the tx keeps.
+pub fn run_tx(
+    state: &mut impl StateWrite,
+    bytes: &[u8],
+    mode: Mode,
+    block: &BlockCtx,
+    limits: &TxLimits,
+    sigs: &mut SigCache,
+) -> TxOutcome {
+    let s = match stateless_checks(bytes, limits, block.height, mode) {
+        Ok(s) => s,
+        Err(e) => return TxOutcome::failed(&e, 0, 0, Vec::new()),
+    };
+    if mode == Mode::Check {
+        if let Err(e) = check_min_fee(&s.fee, s.gas_limit, limits) {
+            return TxOutcome::failed(&e, s.gas_limit, 0, Vec::new());
+        }
+    }
+    let gas = GasMeter::new(if mode == Mode::Simulate { u64::MAX } else { s.gas_limit });
+    let report_wanted = s.gas_limit;
+
+    // Ante: in its own overlay, kept only if every step passes.
+    let (ante_writes, ante_events) = {
+        let mut ante = Overlay::metered(&*state, &gas);
+        if let Err(e) = ante_steps(&mut ante, &s, &gas, mode, block, sigs) {
+            return TxOutcome::failed(&e, report_wanted, gas.used(), Vec::new());
+        }
+        ante.into_parts()
+    };
+    if let Err(e) = apply(state, ante_writes, ante_events.clone()) {
+        return TxOutcome::failed(&e, report_wanted, gas.used(), Vec::new());
+    }
+
+    // Messages: all or nothing, each in an overlay of its own.
+    let result = {
+        let mut msgs = Overlay::metered(&*state, &gas);
+        let mut outcome = Ok(());
+        for (i, m) in s.msgs.iter().enumerate() {
+            let sender = m.signers().first().copied();
+            let mut one = Overlay::metered(&msgs, &gas);
+            let mut message = Event::new("message").attr("action", m.type_url());
+            if let Some(sender) = sender {
+                message = message.attr("sender", sender);
+            }
+            one.emit(message.attr("module", m.module()).attr("msg_index", i));
+            match m.execute(&mut one) {
+                Ok(()) => {
+                    let (w, ev) = one.into_parts();
+                    if let Err(e) = apply(&mut msgs, w, ev) {
+                        outcome = Err(e);
+                        break;
+                    }
+                }
+                Err(e) => {
+                    outcome = Err(Error {
+                        message: format!("failed to execute message; message index: {i}: {}", e.message),
+                        ..e
+                    });
+                    break;
+                }
+            }
+        }
+        outcome.map(|()| msgs.into_parts())
+    };
+    match result {
+        Ok((writes, events)) => {
+            if let Err(e) = apply(state, writes, events.clone()) {
+                return TxOutcome::failed(&e, report_wanted, gas.used(), ante_events);
+            }
+            let mut all = ante_events;
+            all.extend(events);
+            TxOutcome { gas_wanted: report_wanted, gas_used: gas.used(), events: all, ..Default::default() }
+        }
+        Err(e) => TxOutcome::failed(&e, report_wanted, gas.used(), ante_events),
+    }
+}
+
+fn ante_steps(
+    state: &mut Overlay<'_>,
+    s: &Stateless,
+    gas: &GasMeter,
+    mode: Mode,
+    block: &BlockCtx,
+    sigs: &mut SigCache,
+) -> Result<(), Error> {
+    gas.consume(gas.costs.tx_size_per_byte * s.tx.size as u64, "txSize")?;
+
+    let fee_payer = match s.tx.auth_info.fee.as_ref().map(|f| f.payer.as_str()).filter(|p| !p.is_empty()) {
+        Some(p) => Address::parse("fee.payer", p)?,
+        None => s.signers[0],
+    };
+    if state.account(&fee_payer)?.is_none() {
+        return Err(Error::sdk(
+            SdkCode::UnknownAddress,
+            format!("fee payer address: {fee_payer} does not exist: fund it first"),
+        ));
+    }
+    if !s.fee.is_empty() {
+        state.transfer(&fee_payer, &fee_collector(), &s.fee).map_err(|e| {
+            if e.is(SdkCode::InsufficientFunds) {
+                Error::sdk(SdkCode::InsufficientFunds, format!("{}: insufficient funds to pay the fee", e.message))
+            } else {
+                e
+            }
+        })?;
+    }
+    state.emit(Event::new("tx").attr("fee", &s.fee).attr("fee_payer", fee_payer));
+
+    let skip_verify =
+        matches!(mode, Mode::Simulate | Mode::Recheck) || (mode == Mode::Deliver && sigs.contains(&s.tx.hash));
+    for (i, (signer, info)) in s.signers.iter().zip(&s.tx.auth_info.signer_infos).enumerate() {
+        let mut account = state.account(signer)?.ok_or_else(|| {
+            Error::sdk(
+                SdkCode::UnknownAddress,
+                format!("account {signer} does not exist: it must receive funds before it can sign"),
+            )
+        })?;
+        // Set the pubkey on first use; it must hash to the signer's address.
+        let pubkey = match (&account.pubkey, &info.public_key) {
+            (Some(stored), Some(given)) => {
+                let given = tx::secp256k1_pubkey(given)?;
+                if &given != stored {
+                    return Err(Error::sdk(
+                        SdkCode::InvalidPubKey,
+                        format!("signer {i}: public key does not match the one {signer} signed with before"),
+                    ));
+                }
+                given
+            }
+            (Some(stored), None) => stored.clone(),
+            (None, Some(given)) => {
+                let given = tx::secp256k1_pubkey(given)?;
+                if Address::from_secp256k1_pubkey(&given) != *signer {
+                    return Err(Error::sdk(
+                        SdkCode::InvalidPubKey,
+                        format!("signer {i}: public key does not belong to {signer}"),
+                    ));
+                }
+                given
+            }
+            (None, None) => {
+                return Err(Error::sdk(
+                    SdkCode::InvalidPubKey,
+                    format!("signer {i}: {signer} has no public key on chain: include it in signer_infos"),
+                ))
+            }
+        };
+        gas.consume(gas.costs.secp256k1_verify, "ante verify: secp256k1")?;
+        if info.sequence != account.sequence {
+            return Err(Error::sdk(
+                SdkCode::WrongSequence,
+                format!(
+                    "account sequence mismatch, expected {}, got {}: incorrect account sequence",
+                    account.sequence, info.sequence
+                ),
+            ));
+        }
+        if !skip_verify {
+            let sign_bytes =
+                tx::sign_doc_bytes(&s.tx.body_bytes, &s.tx.auth_info_bytes, &block.chain_id, account.number);
+            tx::verify_secp256k1(&pubkey, &sign_bytes, &s.tx.signatures[i]).map_err(|e| {
+                Error::sdk(
+                    SdkCode::Unauthorized,
+                    format!(
+                        "{}; account number {}, sequence {}, chain-id {}",
+                        e.message, account.number, account.sequence, block.chain_id
+                    ),
+                )
+            })?;
+        }
+        state.emit(Event::new("tx").attr("acc_seq", format!("{signer}/{}", account.sequence)));
+        account.pubkey = Some(pubkey);
+        account.sequence += 1;
+        state.set_account(&account)?;
+    }
+    if mode == Mode::Check {
+        sigs.insert(s.tx.hash);
+    }
+    Ok(())
+}

@@ -1,0 +1,129 @@
+//! `salusd init` and `salusd genesis ...`.
+
+use anyhow::{anyhow, bail, Result};
+use clap::{Args, Subcommand};
+use salus_sdk::{Address, Coins};
+
+use crate::home::{self, Home, InitOptions, Ports};
+use crate::keyring::Keyring;
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// A name for this node, shown to peers.
+    moniker: String,
+    /// The chain id, e.g. salus-local-1.
+    #[arg(long)]
+    chain_id: String,
+    /// Replace an existing genesis and config in --home.
+    #[arg(long)]
+    overwrite: bool,
+    /// CometBFT timeout_commit: how long a proposer waits after a commit.
+    #[arg(long, default_value = "1s")]
+    timeout_commit: String,
+    /// CometBFT P2P port.
+    #[arg(long, default_value_t = 26656)]
+    p2p_port: u16,
+    /// CometBFT RPC port.
+    #[arg(long, default_value_t = 26657)]
+    rpc_port: u16,
+    /// ABCI port salusd listens on for CometBFT.
+    #[arg(long, default_value_t = 26658)]
+    abci_port: u16,
+    /// gRPC port.
+    #[arg(long, default_value_t = 9090)]
+    grpc_port: u16,
+}
+
+pub fn init(home: &Home, a: InitArgs) -> Result<()> {
+    let val = home::init(
+        home,
+        &InitOptions {
+            moniker: &a.moniker,
+            chain_id: &a.chain_id,
+            ports: Ports { p2p: a.p2p_port, rpc: a.rpc_port, abci: a.abci_port, grpc: a.grpc_port },
+            overwrite: a.overwrite,
+            timeout_commit: &a.timeout_commit,
+        },
+    )?;
+    println!("initialized node home {} for chain {} (validator {val})", home.0.display(), a.chain_id);
+    println!(
+        "next: `salusd genesis add-account <address> <coins>`, then `salusd start` and `cometbft start --home {}`",
+        home.0.display()
+    );
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub enum GenesisCmd {
+    /// Give an account a balance in genesis.json.
+    AddAccount {
+        /// A bech32 address, or the name of a key in the keyring.
+        address_or_key: String,
+        /// Coins, e.g. 1000000000usalus.
+        coins: String,
+        /// Add to an existing balance instead of failing.
+        #[arg(long)]
+        append: bool,
+    },
+    /// Check genesis.json: app_state parses and every module's genesis is valid.
+    Validate,
+}
+
+pub fn genesis(home: &Home, cmd: GenesisCmd) -> Result<()> {
+    match cmd {
+        GenesisCmd::AddAccount { address_or_key, coins, append } => {
+            let address: Address = if address_or_key.starts_with("salus1") {
+                Address::parse("address", &address_or_key).map_err(|e| anyhow!(e.message))?
+            } else {
+                Keyring::open(home.keyring()).get(&address_or_key)?.address
+            };
+            let coins: Coins = coins.parse().map_err(|e: salus_sdk::Error| anyhow!(e.message))?;
+            if coins.is_empty() {
+                bail!("give at least one coin, e.g. 1000000usalus");
+            }
+            add_account(home, &address, &coins, append)?;
+            println!("added {coins} for {address} to {}", home.genesis().display());
+            Ok(())
+        }
+        GenesisCmd::Validate => {
+            let genesis = home::read_json(&home.genesis())?;
+            let app_state = genesis.get("app_state").cloned().unwrap_or_default();
+            let parsed = crate::app::genesis::AppGenesis::from_json(app_state.to_string().as_bytes())
+                .map_err(|e| anyhow!(e.message))?;
+            parsed.validate().map_err(|e| anyhow!(e.message))?;
+            println!("{} is valid", home.genesis().display());
+            Ok(())
+        }
+    }
+}
+
+pub fn add_account(home: &Home, address: &Address, coins: &Coins, append: bool) -> Result<()> {
+    let path = home.genesis();
+    let mut genesis = home::read_json(&path)?;
+    let balances = genesis
+        .pointer_mut("/app_state/token/balances")
+        .and_then(|v| v.as_array_mut())
+        .ok_or_else(|| anyhow!("{} has no app_state.token.balances: re-run init", path.display()))?;
+    let addr = address.to_string();
+    let existing = balances.iter().position(|b| b.get("address").and_then(|a| a.as_str()) == Some(&addr));
+    let mut total = coins.clone();
+    if let Some(i) = existing {
+        if !append {
+            bail!("{addr} already has a genesis balance: pass --append to add to it");
+        }
+        let old: Vec<salus_token::genesis::JsonCoin> = serde_json::from_value(balances[i]["coins"].clone())?;
+        let old: Coins = old
+            .iter()
+            .map(|c| format!("{}{}", c.amount, c.denom))
+            .collect::<Vec<_>>()
+            .join(",")
+            .parse()
+            .map_err(|e: salus_sdk::Error| anyhow!(e.message))?;
+        total = total.checked_add(&old).map_err(|e| anyhow!(e.message))?;
+        balances.remove(i);
+    }
+    let coins_json: Vec<_> =
+        total.iter().map(|c| serde_json::json!({"denom": c.denom, "amount": c.amount.to_string()})).collect();
+    balances.push(serde_json::json!({ "address": addr, "coins": coins_json }));
+    home::write_json(&path, &genesis)
+}

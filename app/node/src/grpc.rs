@@ -1,0 +1,109 @@
+//! The gRPC server. Every Cosmos method path (`/cosmos.bank.v1beta1.Query/Balance`, ...) is served
+//! by the same query router as ABCI Query, so the two can never disagree. Honours the
+//! `x-cosmos-block-height` header and answers with it.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+
+use bytes::{Buf, BufMut};
+use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
+use tonic::{Request, Response, Status};
+
+use crate::app::query::{grpc_code, NodeInfoCache};
+use crate::app::QueryHandle;
+
+pub const HEIGHT_HEADER: &str = "x-cosmos-block-height";
+
+/// Passes protobuf bodies through untouched; the router decodes them.
+#[derive(Clone, Copy, Default)]
+struct RawCodec;
+
+impl Codec for RawCodec {
+    type Encode = Vec<u8>;
+    type Decode = Vec<u8>;
+    type Encoder = RawCodec;
+    type Decoder = RawCodec;
+    fn encoder(&mut self) -> RawCodec {
+        RawCodec
+    }
+    fn decoder(&mut self) -> RawCodec {
+        RawCodec
+    }
+}
+
+impl Encoder for RawCodec {
+    type Item = Vec<u8>;
+    type Error = Status;
+    fn encode(&mut self, item: Vec<u8>, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
+        dst.put_slice(&item);
+        Ok(())
+    }
+}
+
+impl Decoder for RawCodec {
+    type Item = Vec<u8>;
+    type Error = Status;
+    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Vec<u8>>, Status> {
+        let n = src.remaining();
+        Ok(Some(src.copy_to_bytes(n).to_vec()))
+    }
+}
+
+#[derive(Clone)]
+struct Method {
+    path: String,
+    queries: QueryHandle,
+    node_info: NodeInfoCache,
+}
+
+impl tonic::server::UnaryService<Vec<u8>> for Method {
+    type Response = Vec<u8>;
+    type Future = Pin<Box<dyn Future<Output = Result<Response<Vec<u8>>, Status>> + Send>>;
+
+    fn call(&mut self, req: Request<Vec<u8>>) -> Self::Future {
+        let this = self.clone();
+        Box::pin(async move {
+            let height = match req.metadata().get(HEIGHT_HEADER) {
+                Some(v) => v
+                    .to_str()
+                    .ok()
+                    .and_then(|s| s.parse::<u64>().ok())
+                    .ok_or_else(|| Status::invalid_argument(format!("{HEIGHT_HEADER} must be a block height")))?,
+                None => 0,
+            };
+            let body = req.into_inner();
+            let answer = tokio::task::spawn_blocking(move || {
+                this.queries.query(&this.path, &body, height, false, &this.node_info)
+            })
+            .await
+            .map_err(|e| Status::internal(e.to_string()))?
+            .map_err(|e| Status::new(grpc_code(&e), e.message))?;
+            let mut resp = Response::new(answer.value);
+            if let Ok(v) = answer.height.to_string().parse() {
+                resp.metadata_mut().insert(HEIGHT_HEADER, v);
+            }
+            Ok(resp)
+        })
+    }
+}
+
+/// Serves gRPC on `addr` until the process stops.
+pub async fn serve(addr: SocketAddr, queries: QueryHandle, node_info: NodeInfoCache) -> anyhow::Result<()> {
+    let handler = tower::service_fn(move |req: http::Request<axum::body::Body>| {
+        let method =
+            Method { path: req.uri().path().to_string(), queries: queries.clone(), node_info: node_info.clone() };
+        async move {
+            let mut grpc = tonic::server::Grpc::new(RawCodec);
+            Ok::<_, Infallible>(grpc.unary(method, req).await)
+        }
+    });
+    let router = axum::Router::new().fallback_service(handler);
+    tracing::info!(%addr, "gRPC server listening");
+    tonic::transport::Server::builder()
+        .add_routes(tonic::service::Routes::from(router))
+        .serve(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("gRPC server on {addr}: {e}"))
+}

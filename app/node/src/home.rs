@@ -1,0 +1,289 @@
+//! The node home: one folder for CometBFT and salusd, laid out as gaiad's is.
+//!
+//! ```text
+//! <home>/config/config.toml            CometBFT
+//! <home>/config/genesis.json           CometBFT genesis with Salus' app_state
+//! <home>/config/node_key.json          p2p identity
+//! <home>/config/priv_validator_key.json
+//! <home>/config/app.toml               salusd
+//! <home>/data/priv_validator_state.json
+//! <home>/data/application.db           the Salus store (RocksDB)
+//! <home>/keyring-test/                 account keys (test backend: unencrypted)
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub const DEFAULT_HOME_DIR: &str = ".salus";
+
+pub fn default_home() -> PathBuf {
+    std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")).join(DEFAULT_HOME_DIR)
+}
+
+pub struct Home(pub PathBuf);
+
+impl Home {
+    pub fn config(&self, file: &str) -> PathBuf {
+        self.0.join("config").join(file)
+    }
+    pub fn data(&self, file: &str) -> PathBuf {
+        self.0.join("data").join(file)
+    }
+    pub fn genesis(&self) -> PathBuf {
+        self.config("genesis.json")
+    }
+    pub fn app_toml(&self) -> PathBuf {
+        self.config("app.toml")
+    }
+    pub fn db(&self) -> PathBuf {
+        self.data("application.db")
+    }
+    pub fn keyring(&self) -> PathBuf {
+        self.0.join("keyring-test")
+    }
+}
+
+/// salusd's own settings (config/app.toml).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppConfig {
+    /// Validator-local minimum gas prices, e.g. "0.001usalus". CheckTx rejects lower fees.
+    #[serde(rename = "minimum-gas-prices")]
+    pub minimum_gas_prices: String,
+    pub abci: AbciConfig,
+    pub grpc: GrpcConfig,
+    pub cometbft: CometConfig,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AbciConfig {
+    /// Where salusd listens for CometBFT's ABCI connections.
+    pub address: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrpcConfig {
+    pub enable: bool,
+    pub address: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CometConfig {
+    /// CometBFT's RPC, asked for node info.
+    pub rpc: String,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            minimum_gas_prices: "0.001usalus".into(),
+            abci: AbciConfig { address: "127.0.0.1:26658".into() },
+            grpc: GrpcConfig { enable: true, address: "127.0.0.1:9090".into() },
+            cometbft: CometConfig { rpc: "http://127.0.0.1:26657".into() },
+        }
+    }
+}
+
+impl AppConfig {
+    pub fn load(home: &Home) -> Result<Self> {
+        let path = home.app_toml();
+        let text = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "reading {}: run `salusd init <moniker> --chain-id <id> --home {}` first",
+                path.display(),
+                home.0.display()
+            )
+        })?;
+        toml::from_str(&text)
+            .with_context(|| format!("{} is not valid: fix or delete it and re-run init", path.display()))
+    }
+}
+
+/// Ports of one node; the localnet gives each node its own.
+#[derive(Clone, Debug)]
+pub struct Ports {
+    pub p2p: u16,
+    pub rpc: u16,
+    pub abci: u16,
+    pub grpc: u16,
+}
+
+/// An ed25519 key as CometBFT stores it: `(address, pubkey b64, privkey b64 of seed||pub)`.
+fn ed25519_json() -> (String, String, String) {
+    let sk = ed25519_consensus::SigningKey::new(rand::rngs::OsRng);
+    let pk = sk.verification_key();
+    let address = hex::encode_upper(&Sha256::digest(pk.as_bytes())[..20]);
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut full = sk.as_bytes().to_vec();
+    full.extend_from_slice(pk.as_bytes());
+    (address, b64.encode(pk.as_bytes()), b64.encode(full))
+}
+
+pub struct InitOptions<'a> {
+    pub moniker: &'a str,
+    pub chain_id: &'a str,
+    pub ports: Ports,
+    pub overwrite: bool,
+    /// CometBFT consensus timeouts; short ones suit a local chain.
+    pub timeout_commit: &'a str,
+}
+
+/// Writes a fresh home: keys, CometBFT config, app config and a genesis with this node as the
+/// only validator. Returns the validator's consensus address.
+pub fn init(home: &Home, o: &InitOptions) -> Result<String> {
+    if home.genesis().exists() && !o.overwrite {
+        bail!("{} already exists: pass --overwrite to replace it, or use another --home", home.genesis().display());
+    }
+    validate_chain_id(o.chain_id)?;
+    std::fs::create_dir_all(home.0.join("config"))?;
+    std::fs::create_dir_all(home.0.join("data"))?;
+
+    let (_, _, node_priv) = ed25519_json();
+    write_json(
+        &home.config("node_key.json"),
+        &serde_json::json!({
+            "priv_key": { "type": "tendermint/PrivKeyEd25519", "value": node_priv }
+        }),
+    )?;
+    let (val_addr, val_pub, val_priv) = ed25519_json();
+    write_json(
+        &home.config("priv_validator_key.json"),
+        &serde_json::json!({
+            "address": val_addr,
+            "pub_key": { "type": "tendermint/PubKeyEd25519", "value": val_pub },
+            "priv_key": { "type": "tendermint/PrivKeyEd25519", "value": val_priv }
+        }),
+    )?;
+    write_json(&home.data("priv_validator_state.json"), &serde_json::json!({ "height": "0", "round": 0, "step": 0 }))?;
+
+    std::fs::write(home.config("config.toml"), comet_config(o.moniker, &o.ports, "", o.timeout_commit))?;
+    let app = AppConfig {
+        abci: AbciConfig { address: format!("127.0.0.1:{}", o.ports.abci) },
+        grpc: GrpcConfig { enable: true, address: format!("127.0.0.1:{}", o.ports.grpc) },
+        cometbft: CometConfig { rpc: format!("http://127.0.0.1:{}", o.ports.rpc) },
+        ..Default::default()
+    };
+    std::fs::write(home.app_toml(), toml::to_string_pretty(&app)?)?;
+
+    let genesis_time = chrono_like_now();
+    let genesis = serde_json::json!({
+        "genesis_time": genesis_time,
+        "chain_id": o.chain_id,
+        "initial_height": "1",
+        "validators": [{
+            "address": val_addr,
+            "pub_key": { "type": "tendermint/PubKeyEd25519", "value": val_pub },
+            "power": "10",
+            "name": o.moniker
+        }],
+        "app_hash": "",
+        "app_state": default_app_state()
+    });
+    write_json(&home.genesis(), &genesis)?;
+    Ok(val_addr)
+}
+
+/// The CometBFT config.toml. Unlisted settings keep CometBFT's defaults.
+pub fn comet_config(moniker: &str, p: &Ports, persistent_peers: &str, timeout_commit: &str) -> String {
+    format!(
+        r#"# CometBFT configuration written by `salusd init`. Settings not listed keep CometBFT's defaults.
+proxy_app = "tcp://127.0.0.1:{abci}"
+moniker = "{moniker}"
+db_backend = "goleveldb"
+log_level = "info"
+
+[rpc]
+laddr = "tcp://127.0.0.1:{rpc}"
+
+[p2p]
+laddr = "tcp://127.0.0.1:{p2p}"
+external_address = ""
+persistent_peers = "{persistent_peers}"
+addr_book_strict = false
+allow_duplicate_ip = true
+pex = true
+
+[mempool]
+size = 5000
+max_txs_bytes = 1073741824
+cache_size = 10000
+
+[consensus]
+timeout_commit = "{timeout_commit}"
+create_empty_blocks = true
+
+[tx_index]
+indexer = "kv"
+
+[instrumentation]
+prometheus = false
+"#,
+        abci = p.abci,
+        rpc = p.rpc,
+        p2p = p.p2p
+    )
+}
+
+/// The app_state of a new genesis: the base denom's metadata, no balances yet.
+pub fn default_app_state() -> serde_json::Value {
+    serde_json::json!({
+        "token": {
+            "params": { "send_enabled": true },
+            "balances": [],
+            "supply": [],
+            "denom_metadata": [{
+                "description": "The native token of Salus",
+                "denom_units": [
+                    { "denom": "usalus", "exponent": 0, "aliases": ["microsalus"] },
+                    { "denom": "salus", "exponent": 6, "aliases": [] }
+                ],
+                "base": "usalus",
+                "display": "salus",
+                "name": "Salus",
+                "symbol": "SALUS",
+                "uri": "",
+                "uri_hash": ""
+            }]
+        }
+    })
+}
+
+pub fn validate_chain_id(id: &str) -> Result<()> {
+    if id.is_empty()
+        || id.len() > 50
+        || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+    {
+        bail!("invalid chain id `{id}`: use 1-50 letters, digits, '-', '_' or '.' (e.g. salus-local-1)");
+    }
+    Ok(())
+}
+
+pub fn write_json(path: &Path, value: &serde_json::Value) -> Result<()> {
+    std::fs::write(path, serde_json::to_string_pretty(value)? + "\n")
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+pub fn read_json(path: &Path) -> Result<serde_json::Value> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not valid JSON", path.display()))
+}
+
+/// The chain id in a home's genesis, if there is one.
+pub fn genesis_chain_id(home: &Home) -> Option<String> {
+    read_json(&home.genesis()).ok()?.get("chain_id")?.as_str().map(String::from)
+}
+
+/// RFC 3339 UTC time of now, with nanoseconds (only for writing genesis files, never in state).
+fn chrono_like_now() -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let t =
+        tendermint::Time::from_unix_timestamp(now.as_secs() as i64, now.subsec_nanos()).expect("now is a valid time");
+    t.to_rfc3339()
+}

@@ -1,0 +1,9 @@
+//! salus-node: the Salus application (block lifecycle, tx pipeline, queries), its ABCI and gRPC
+//! servers, and the `salusd` command line.
+
+pub mod app;
+pub mod cli;
+pub mod client;
+pub mod grpc;
+pub mod home;
+pub mod keyring;
