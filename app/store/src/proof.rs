@@ -28,6 +28,9 @@ impl Storage {
         if sub == Substore::Main && inner == IBC_ROOT_KEY {
             bail!("`ibc` is the substore root, not a state key");
         }
+        if self.root(sub, version)? == Sha256Jmt::<TreeStore>::EMPTY_ROOT.0 {
+            bail!("the {} substore is empty at height {version}: there is nothing to prove against yet", sub.name());
+        }
         let (value, proof) = self.tree_proof(sub, inner, version)?;
         let mut proofs = vec![proof];
         if sub == Substore::Ibc {

@@ -1,15 +1,48 @@
 //! Printing answers as text (YAML-like, as gaiad does) or JSON.
 
+use std::io::Write;
+
 use super::OutputFormat;
 
+/// Prints an answer. Keys are snake_case, as Cosmos CLIs print proto JSON. A closed pipe
+/// (`salusd ... | head`) ends the output quietly.
 pub fn print(format: OutputFormat, value: &serde_json::Value) {
-    match format {
-        OutputFormat::Json => println!("{}", serde_json::to_string(value).unwrap_or_default()),
+    let value = snake_keys(value);
+    let out = match format {
+        OutputFormat::Json => serde_json::to_string(&value).unwrap_or_default() + "\n",
         OutputFormat::Text => {
             let mut out = String::new();
-            text(value, 0, &mut out);
-            print!("{out}");
+            text(&value, 0, &mut out);
+            out
         }
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+        std::process::exit(0);
+    }
+}
+
+fn snake(key: &str) -> String {
+    if key.starts_with('@') {
+        return key.to_string();
+    }
+    let mut out = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn snake_keys(v: &serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => m.iter().map(|(k, v)| (snake(k), snake_keys(v))).collect(),
+        serde_json::Value::Array(a) => a.iter().map(snake_keys).collect(),
+        other => other.clone(),
     }
 }
 
