@@ -98,11 +98,13 @@ pub fn secp256k1_pubkey(any: &Any) -> Result<Vec<u8>, Error> {
     Ok(pk.key)
 }
 
-/// The signer infos must be single-key SIGN_MODE_DIRECT.
-pub fn check_sign_mode(auth_info: &AuthInfo) -> Result<(), Error> {
+/// The signer infos must be single-key SIGN_MODE_DIRECT. A simulation (whose signatures are not
+/// checked) may leave the mode unspecified, as cosmjs does.
+pub fn check_sign_mode(auth_info: &AuthInfo, simulation: bool) -> Result<(), Error> {
     for (i, si) in auth_info.signer_infos.iter().enumerate() {
         match si.mode_info.as_ref().and_then(|m| m.sum.as_ref()) {
             Some(mode_info::Sum::Single(s)) if s.mode == SignMode::Direct as i32 => {}
+            Some(mode_info::Sum::Single(s)) if simulation && s.mode == SignMode::Unspecified as i32 => {}
             Some(mode_info::Sum::Single(s)) => {
                 return Err(Error::sdk(
                     SdkCode::NotSupported,

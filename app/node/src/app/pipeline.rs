@@ -95,7 +95,7 @@ fn stateless_checks(bytes: &[u8], limits: &TxLimits, height: u64, mode: Mode) ->
             }
         }
     }
-    tx::check_sign_mode(&tx.auth_info)?;
+    tx::check_sign_mode(&tx.auth_info, mode == Mode::Simulate)?;
     if tx.auth_info.signer_infos.len() != signers.len() {
         return Err(Error::sdk(
             SdkCode::Unauthorized,
