@@ -1,0 +1,44 @@
+//! The gRPC server answers the Cosmos query services with the same state as ABCI queries and
+//! honours `x-cosmos-block-height`.
+
+use salus_e2e::Node;
+use salus_proto::cosmos::auth::v1beta1::{query_client::QueryClient as AuthClient, QueryAccountRequest};
+use salus_proto::cosmos::bank::v1beta1::{query_client::QueryClient as BankClient, QueryBalanceRequest};
+use salus_proto::cosmos::base::node::v1beta1::{service_client::ServiceClient as NodeClient, ConfigRequest};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_answers_cosmos_queries_at_any_height() {
+    let node = tokio::task::spawn_blocking(|| Node::start_single("salus-e2e-grpc")).await.unwrap().unwrap();
+    let bob =
+        node.ok(&["keys", "add", "bob", "--output", "json"]).unwrap().json()["address"].as_str().unwrap().to_string();
+    let sent =
+        node.ok(&["tx", "token", "send", "demo", &bob, "321usalus", "--yes", "--output", "json"]).unwrap().json();
+    let height: u64 = sent["height"].as_str().unwrap().parse().unwrap();
+
+    let channel = tonic::transport::Channel::from_shared(format!("http://127.0.0.1:{}", node.grpc_port))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut bank = BankClient::new(channel.clone());
+    let req = || QueryBalanceRequest { address: bob.clone(), denom: "usalus".into() };
+    let latest = bank.balance(req()).await.unwrap();
+    assert_eq!(latest.get_ref().balance.as_ref().unwrap().amount, "321");
+    let answered_at: u64 = latest.metadata().get("x-cosmos-block-height").unwrap().to_str().unwrap().parse().unwrap();
+    assert!(answered_at >= height);
+
+    let mut old = tonic::Request::new(req());
+    old.metadata_mut().insert("x-cosmos-block-height", (height - 1).to_string().parse().unwrap());
+    let before = bank.balance(old).await.unwrap();
+    assert_eq!(before.get_ref().balance.as_ref().unwrap().amount, "0", "state before the transfer");
+    assert_eq!(before.metadata().get("x-cosmos-block-height").unwrap().to_str().unwrap(), (height - 1).to_string());
+
+    let missing = AuthClient::new(channel.clone())
+        .account(QueryAccountRequest { address: "salus1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqnrql8a".into() })
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), tonic::Code::InvalidArgument, "a malformed address is the caller's error: {missing:?}");
+
+    let config = NodeClient::new(channel).config(ConfigRequest::default()).await.unwrap();
+    assert_eq!(config.get_ref().minimum_gas_price, "0.001000000000000000usalus");
+}
