@@ -85,12 +85,12 @@ fn random_query_paths_and_bodies_are_errors_not_crashes() {
     ];
     for _ in 0..2000 {
         let body = rng.bytes(200);
-        let path = if rng.next() % 5 == 0 {
+        let path = if rng.next().is_multiple_of(5) {
             String::from_utf8_lossy(&rng.bytes(30)).into_owned()
         } else {
             paths[(rng.next() as usize) % paths.len()].to_string()
         };
         let height = rng.next() % 4;
-        let _ = handle.query(&path, &body, height, rng.next() % 2 == 0, &cache);
+        let _ = handle.query(&path, &body, height, rng.next().is_multiple_of(2), &cache);
     }
 }

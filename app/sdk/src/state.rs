@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use borsh::{BorshDeserialize, BorshSerialize};
-use salus_store::Snapshot;
+use salus_store::{KeyValues, Snapshot};
 
 use crate::error::Error;
 use crate::event::Event;
@@ -13,7 +13,7 @@ use crate::gas::GasMeter;
 pub trait StateRead {
     fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, Error>;
     /// Every (key, value) whose key starts with `prefix`, in key order.
-    fn prefix_raw(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error>;
+    fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, Error>;
 }
 
 pub trait StateWrite: StateRead {
@@ -54,7 +54,7 @@ impl StateRead for Snapshot {
         self.get(key).map_err(Error::internal)
     }
 
-    fn prefix_raw(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
+    fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, Error> {
         self.prefix(prefix).map_err(Error::internal)
     }
 }
@@ -64,7 +64,7 @@ impl<S: StateRead + ?Sized> StateRead for &S {
         (**self).get_raw(key)
     }
 
-    fn prefix_raw(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
+    fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, Error> {
         (**self).prefix_raw(prefix)
     }
 }
@@ -74,7 +74,7 @@ impl<S: StateRead + ?Sized> StateRead for &mut S {
         (**self).get_raw(key)
     }
 
-    fn prefix_raw(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
+    fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, Error> {
         (**self).prefix_raw(prefix)
     }
 }
@@ -162,7 +162,7 @@ impl StateRead for Overlay<'_> {
         Ok(value)
     }
 
-    fn prefix_raw(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
+    fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, Error> {
         let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = self.base.prefix_raw(prefix)?.into_iter().collect();
         for (k, v) in self.writes.range(prefix.to_vec()..).take_while(|(k, _)| k.starts_with(prefix)) {
             match v {

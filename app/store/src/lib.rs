@@ -12,7 +12,7 @@ mod tree;
 
 pub use keys::{route, Substore, IBC_PREFIX, IBC_ROOT_KEY};
 pub use proof::{proof_specs, ProvenValue};
-pub use storage::{Changes, Prepared, Snapshot, Storage};
+pub use storage::{Changes, KeyValues, Prepared, Snapshot, Storage};
 
 /// A 32-byte Merkle root.
 pub type RootHash = [u8; 32];

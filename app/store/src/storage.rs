@@ -27,6 +27,12 @@ const PRESENT: u8 = 1;
 /// `None` to delete. A BTreeMap, so iteration order (and so the tree) is deterministic.
 pub type Changes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
+/// (key, value) pairs in key order, as prefix scans return them.
+pub type KeyValues = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// One change inside a substore: the key without its substore prefix, and the new value.
+type SubstoreChange<'a> = (&'a [u8], Option<&'a Vec<u8>>);
+
 /// A handle on the node's database. Cheap to clone; safe to share between the ABCI service and
 /// query servers, which read committed versions only.
 #[derive(Clone)]
@@ -75,7 +81,7 @@ fn decode_stored(val: &[u8]) -> Result<Option<Vec<u8>>> {
 }
 
 /// Every live (key, value) under `prefix` in `sub` as of `version`, in key order.
-fn scan_prefix(db: &DB, sub: Substore, prefix: &[u8], version: u64) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+fn scan_prefix(db: &DB, sub: Substore, prefix: &[u8], version: u64) -> Result<KeyValues> {
     let scan = keys::value_scan_prefix(sub, prefix);
     let mut it = db.raw_iterator_cf(cf(db, CF_VALUES)?);
     let mut out = Vec::new();
@@ -154,7 +160,7 @@ impl Storage {
             _ => {}
         }
         let mut batch = WriteBatch::default();
-        let mut per_sub: BTreeMap<Substore, Vec<(&[u8], Option<&Vec<u8>>)>> = BTreeMap::new();
+        let mut per_sub: BTreeMap<Substore, Vec<SubstoreChange>> = BTreeMap::new();
         for (key, value) in changes {
             let (sub, inner) = route(key);
             if sub == Substore::Main && inner == IBC_ROOT_KEY {
@@ -181,7 +187,7 @@ impl Storage {
         batch: &mut WriteBatch,
         sub: Substore,
         version: u64,
-        changes: Vec<(&[u8], Option<&Vec<u8>>)>,
+        changes: Vec<SubstoreChange>,
     ) -> Result<RootHash> {
         let values_cf = cf(&self.db, CF_VALUES)?;
         let preimages_cf = cf(&self.db, CF_PREIMAGES)?;
@@ -236,7 +242,7 @@ impl Snapshot {
     }
 
     /// Every (full key, value) whose key starts with `prefix`, in key order.
-    pub fn prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    pub fn prefix(&self, prefix: &[u8]) -> Result<KeyValues> {
         let (sub, inner) = route(prefix);
         let mut found = scan_prefix(&self.db, sub, inner, self.version)?;
         if sub == Substore::Ibc {

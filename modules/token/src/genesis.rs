@@ -58,7 +58,7 @@ impl Genesis {
                 .map_err(|e| Error::sdk(SdkCode::InvalidCoins, format!("token.balances[{i}].coins: {}", e.message)))?;
             out.push((addr, coins));
         }
-        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.sort_by_key(|(addr, _)| *addr);
         for pair in out.windows(2) {
             if pair[0].0 == pair[1].0 {
                 return Err(TokenError::DuplicateGenesis.with(format!("token.balances lists {} twice", pair[0].0)));

@@ -143,7 +143,10 @@ impl AbciService {
                 key: a.key.into(),
                 value: a.value.into(),
                 proof: a.proof.map(|ops| ProofOps {
-                    ops: ops.into_iter().map(|(field_type, key, data)| ProofOp { field_type, key, data }).collect(),
+                    ops: ops
+                        .into_iter()
+                        .map(|op| ProofOp { field_type: op.kind, key: op.key, data: op.data })
+                        .collect(),
                 }),
                 height: a.height.try_into().unwrap_or_default(),
                 ..Default::default()

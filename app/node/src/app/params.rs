@@ -31,7 +31,7 @@ impl GasPrice {
     /// ceil(price * gas), in whole units of the denom.
     pub fn fee_for(&self, gas: u64) -> u128 {
         let product = self.atto.saturating_mul(gas as u128);
-        product / ATTO + u128::from(product % ATTO != 0)
+        product / ATTO + u128::from(!product.is_multiple_of(ATTO))
     }
 }
 

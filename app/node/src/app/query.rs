@@ -19,8 +19,15 @@ use super::{stored_chain_id, QueryHandle};
 pub struct Answer {
     pub value: Vec<u8>,
     pub key: Vec<u8>,
-    pub proof: Option<Vec<(String, Vec<u8>, Vec<u8>)>>,
+    pub proof: Option<Vec<ProofOpData>>,
     pub height: u64,
+}
+
+/// One ICS-23 proof in an ABCI `ProofOps`, innermost first.
+pub struct ProofOpData {
+    pub kind: String,
+    pub key: Vec<u8>,
+    pub data: Vec<u8>,
 }
 
 /// A gRPC status code, for the `rpc error: code = ... desc = ...` logs that cosmjs matches on.
@@ -123,7 +130,7 @@ impl QueryHandle {
         let mut ops = Vec::new();
         for (i, p) in proven.proofs.iter().enumerate() {
             let op_key = if i == 0 { key.to_vec() } else { salus_store::IBC_ROOT_KEY.to_vec() };
-            ops.push(("ics23:jmt".to_string(), op_key, p.encode_to_vec()));
+            ops.push(ProofOpData { kind: "ics23:jmt".to_string(), key: op_key, data: p.encode_to_vec() });
         }
         Ok(Answer { value: proven.value.unwrap_or_default(), key: key.to_vec(), proof: Some(ops), height })
     }

@@ -41,7 +41,7 @@ enum Command {
     #[command(subcommand)]
     Keys(keys::KeysCmd),
     /// Sign and broadcast transactions.
-    Tx(tx::TxArgs),
+    Tx(Box<tx::TxArgs>),
     /// Query chain state.
     #[command(alias = "q")]
     Query(query::QueryArgs),
@@ -57,7 +57,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Genesis(c) => init::genesis(&home, c),
         Command::Start(a) => start::start(&home, a),
         Command::Keys(c) => keys::run(&home, c),
-        Command::Tx(a) => runtime()?.block_on(tx::run(&home, a)),
+        Command::Tx(a) => runtime()?.block_on(tx::run(&home, *a)),
         Command::Query(a) => runtime()?.block_on(query::run(&home, a)),
         Command::Status(a) => runtime()?.block_on(query::status(a)),
     }
