@@ -11,6 +11,9 @@ say() { printf '\033[1m[test]\033[0m %s\n' "$*"; }
 bash scripts/install.sh
 say "building salusd and the tests (a cold build compiles RocksDB: about 10 minutes on 2 cores)"
 cargo build --workspace --all-targets
+say "format and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
 say "unit, scenario and end-to-end tests"
 cargo test --workspace --no-fail-fast -- --test-threads 2
 say "cosmjs: an unmodified SigningStargateClient against a real chain"

@@ -231,28 +231,10 @@ prometheus = false
     )
 }
 
-/// The app_state of a new genesis: the base denom's metadata, no balances yet.
+/// The app_state of a new genesis: genesis/app_state.template.json, built in.
 pub fn default_app_state() -> serde_json::Value {
-    serde_json::json!({
-        "token": {
-            "params": { "send_enabled": true },
-            "balances": [],
-            "supply": [],
-            "denom_metadata": [{
-                "description": "The native token of Salus",
-                "denom_units": [
-                    { "denom": "usalus", "exponent": 0, "aliases": ["microsalus"] },
-                    { "denom": "salus", "exponent": 6, "aliases": [] }
-                ],
-                "base": "usalus",
-                "display": "salus",
-                "name": "Salus",
-                "symbol": "SALUS",
-                "uri": "",
-                "uri_hash": ""
-            }]
-        }
-    })
+    serde_json::from_str(include_str!("../../../genesis/app_state.template.json"))
+        .expect("genesis/app_state.template.json is valid JSON (checked by a test)")
 }
 
 pub fn validate_chain_id(id: &str) -> Result<()> {
@@ -286,4 +268,15 @@ fn chrono_like_now() -> String {
     let t =
         tendermint::Time::from_unix_timestamp(now.as_secs() as i64, now.subsec_nanos()).expect("now is a valid time");
     t.to_rfc3339()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_genesis_template_is_a_valid_app_state() {
+        let state = super::default_app_state();
+        let parsed = crate::app::genesis::AppGenesis::from_json(state.to_string().as_bytes()).unwrap();
+        parsed.validate().unwrap();
+        assert_eq!(parsed.token.denom_metadata[0].base, "usalus");
+    }
 }
