@@ -60,6 +60,12 @@ impl Key {
     }
 }
 
+/// Whether a CLI argument is meant as an address rather than a key name: anything that decodes
+/// as bech32 (so a `cosmos1...` address gets the address error, not "key not found").
+pub fn looks_like_address(s: &str) -> bool {
+    s.starts_with("salus1") || bech32::decode(s).is_ok()
+}
+
 /// A new 24-word mnemonic.
 pub fn new_mnemonic() -> String {
     let mut entropy = [0u8; 32];
@@ -128,7 +134,7 @@ impl Keyring {
 
     /// A key by name, or by its address.
     pub fn resolve(&self, name_or_address: &str) -> Result<Key> {
-        if name_or_address.starts_with("salus1") {
+        if looks_like_address(name_or_address) {
             let addr: Address = name_or_address.parse().map_err(|e: salus_sdk::Error| anyhow!(e.message))?;
             return self
                 .list()?

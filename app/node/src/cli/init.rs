@@ -72,7 +72,7 @@ pub enum GenesisCmd {
 pub fn genesis(home: &Home, cmd: GenesisCmd) -> Result<()> {
     match cmd {
         GenesisCmd::AddAccount { address_or_key, coins, append } => {
-            let address: Address = if address_or_key.starts_with("salus1") {
+            let address: Address = if crate::keyring::looks_like_address(&address_or_key) {
                 Address::parse("address", &address_or_key).map_err(|e| anyhow!(e.message))?
             } else {
                 Keyring::open(home.keyring()).get(&address_or_key)?.address
