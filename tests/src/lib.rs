@@ -129,14 +129,18 @@ impl Node {
         lines[lines.len().saturating_sub(30)..].join("\n")
     }
 
-    pub fn start_app(&mut self) -> Result<()> {
-        let child = Command::new(salusd_bin())
+    /// `<bin> start --home <home>`, logging to `<name>.log` in the test's folder.
+    fn spawn(&self, bin: PathBuf, name: &str) -> Result<Child> {
+        Ok(Command::new(bin)
             .args(["start", "--home"])
             .arg(&self.home)
-            .stdout(self.log("salusd")?)
-            .stderr(self.log("salusd")?)
-            .spawn()?;
-        self.salusd = Some(child);
+            .stdout(self.log(name)?)
+            .stderr(self.log(name)?)
+            .spawn()?)
+    }
+
+    pub fn start_app(&mut self) -> Result<()> {
+        self.salusd = Some(self.spawn(salusd_bin(), "salusd")?);
         let start = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", self.abci_port)).is_err() {
             if start.elapsed() > Duration::from_secs(20) {
@@ -148,13 +152,7 @@ impl Node {
     }
 
     pub fn start_comet(&mut self) -> Result<()> {
-        let child = Command::new(cometbft_bin())
-            .args(["start", "--home"])
-            .arg(&self.home)
-            .stdout(self.log("cometbft")?)
-            .stderr(self.log("cometbft")?)
-            .spawn()?;
-        self.cometbft = Some(child);
+        self.cometbft = Some(self.spawn(cometbft_bin(), "cometbft")?);
         Ok(())
     }
 
