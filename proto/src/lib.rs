@@ -17,3 +17,7 @@ pub fn type_url<M: Name>() -> String {
 pub fn to_any<M: Name>(msg: &M) -> Any {
     Any { type_url: type_url::<M>(), value: msg.encode_to_vec() }
 }
+
+/// The encoded `FileDescriptorSet` of the gRPC services Salus serves (proto/interfaces), for
+/// reflection.
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/interfaces.bin"));

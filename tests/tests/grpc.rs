@@ -42,3 +42,47 @@ async fn grpc_answers_cosmos_queries_at_any_height() {
     let config = NodeClient::new(channel).config(ConfigRequest::default()).await.unwrap();
     assert_eq!(config.get_ref().minimum_gas_price, "0.001000000000000000usalus");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grpc_reflection_lists_and_describes_the_services() {
+    use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+    use tonic_reflection::pb::v1::ServerReflectionRequest;
+
+    let node = tokio::task::spawn_blocking(|| Node::start_single("salus-e2e-refl")).await.unwrap().unwrap();
+    let channel = tonic::transport::Channel::from_shared(format!("http://127.0.0.1:{}", node.grpc_port))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut client = ServerReflectionClient::new(channel);
+    let ask = |m: MessageRequest| ServerReflectionRequest { host: String::new(), message_request: Some(m) };
+    let requests = tokio_stream::iter(vec![
+        ask(MessageRequest::ListServices(String::new())),
+        ask(MessageRequest::FileContainingSymbol("cosmos.bank.v1beta1.Query".into())),
+    ]);
+    let mut responses = client.server_reflection_info(requests).await.unwrap().into_inner();
+
+    let Some(MessageResponse::ListServicesResponse(list)) =
+        responses.message().await.unwrap().unwrap().message_response
+    else {
+        panic!("expected a service list");
+    };
+    let names: Vec<_> = list.service.iter().map(|s| s.name.as_str()).collect();
+    for expected in [
+        "cosmos.bank.v1beta1.Query",
+        "cosmos.auth.v1beta1.Query",
+        "cosmos.tx.v1beta1.Service",
+        "cosmos.base.node.v1beta1.Service",
+        "cosmos.base.tendermint.v1beta1.Service",
+    ] {
+        assert!(names.contains(&expected), "{expected} missing from {names:?}");
+    }
+    let Some(MessageResponse::FileDescriptorResponse(files)) =
+        responses.message().await.unwrap().unwrap().message_response
+    else {
+        panic!("expected file descriptors");
+    };
+    assert!(!files.file_descriptor_proto.is_empty());
+}

@@ -99,8 +99,14 @@ pub async fn serve(addr: SocketAddr, queries: QueryHandle, node_info: NodeInfoCa
             Ok::<_, Infallible>(grpc.unary(method, req).await)
         }
     });
-    let router = axum::Router::new().fallback_service(handler);
-    tracing::info!(%addr, "gRPC server listening");
+    let reflection = |builder: tonic_reflection::server::Builder<'static>| {
+        builder.register_encoded_file_descriptor_set(salus_proto::FILE_DESCRIPTOR_SET)
+    };
+    let v1 = reflection(tonic_reflection::server::Builder::configure()).build_v1()?;
+    let v1alpha = reflection(tonic_reflection::server::Builder::configure()).build_v1alpha()?;
+    // Reflection has its own routes; every other path goes to the query router.
+    let router = tonic::service::Routes::new(v1).add_service(v1alpha).into_axum_router().fallback_service(handler);
+    tracing::info!(%addr, "gRPC server listening (with reflection)");
     tonic::transport::Server::builder()
         .add_routes(tonic::service::Routes::from(router))
         .serve(addr)

@@ -1,0 +1,157 @@
+//! The interface declarations must describe exactly the bytes the Rust types put on the wire:
+//! a fully populated message, decoded through the descriptor and encoded again, gives back the
+//! same bytes (a wrong field number or type would lose or move a field).
+
+use prost::Message;
+use prost_reflect::{DescriptorPool, DynamicMessage};
+use salus_proto::cosmos::auth::v1beta1 as auth;
+use salus_proto::cosmos::bank::v1beta1 as bank;
+use salus_proto::cosmos::base::abci::v1beta1 as abci;
+use salus_proto::cosmos::base::node::v1beta1 as node;
+use salus_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
+use salus_proto::cosmos::base::tendermint::v1beta1 as cmt;
+use salus_proto::cosmos::base::v1beta1::Coin;
+use salus_proto::cosmos::tx::v1beta1 as tx;
+use salus_proto::tendermint_proto::{abci as tm_abci, p2p};
+use salus_proto::Any;
+
+fn roundtrip<M: Message + prost::Name>(msg: &M) {
+    let pool = DescriptorPool::decode(salus_proto::FILE_DESCRIPTOR_SET).unwrap();
+    let name = M::full_name();
+    let desc = pool.get_message_by_name(&name).unwrap_or_else(|| panic!("{name} is not declared"));
+    let bytes = msg.encode_to_vec();
+    let dynamic = DynamicMessage::decode(desc, bytes.as_slice()).unwrap();
+    assert!(dynamic.unknown_fields().next().is_none(), "{name}: a field is not declared");
+    assert_eq!(dynamic.encode_to_vec(), bytes, "{name}: the declaration differs from the wire type");
+}
+
+fn coin() -> Coin {
+    Coin { denom: "usalus".into(), amount: "12".into() }
+}
+fn any() -> Any {
+    Any { type_url: "/x".into(), value: vec![1, 2] }
+}
+fn page_req() -> Option<PageRequest> {
+    Some(PageRequest { key: vec![1], offset: 2, limit: 3, count_total: true, reverse: true })
+}
+fn page() -> Option<PageResponse> {
+    Some(PageResponse { next_key: vec![9], total: 4 })
+}
+fn metadata() -> bank::Metadata {
+    bank::Metadata {
+        description: "d".into(),
+        denom_units: vec![bank::DenomUnit { denom: "u".into(), exponent: 6, aliases: vec!["a".into()] }],
+        base: "b".into(),
+        display: "s".into(),
+        name: "n".into(),
+        symbol: "S".into(),
+        uri: "u".into(),
+        uri_hash: "h".into(),
+    }
+}
+
+#[test]
+fn bank_messages() {
+    roundtrip(&bank::QueryBalanceRequest { address: "a".into(), denom: "d".into() });
+    roundtrip(&bank::QueryBalanceResponse { balance: Some(coin()) });
+    roundtrip(&bank::QueryAllBalancesRequest { address: "a".into(), pagination: page_req(), resolve_denom: true });
+    roundtrip(&bank::QueryAllBalancesResponse { balances: vec![coin(), coin()], pagination: page() });
+    roundtrip(&bank::QuerySpendableBalancesRequest { address: "a".into(), pagination: page_req() });
+    roundtrip(&bank::QuerySpendableBalancesResponse { balances: vec![coin()], pagination: page() });
+    roundtrip(&bank::QueryTotalSupplyRequest { pagination: page_req() });
+    roundtrip(&bank::QueryTotalSupplyResponse { supply: vec![coin()], pagination: page() });
+    roundtrip(&bank::QuerySupplyOfRequest { denom: "d".into() });
+    roundtrip(&bank::QuerySupplyOfResponse { amount: Some(coin()) });
+    roundtrip(&bank::QueryDenomMetadataRequest { denom: "d".into() });
+    roundtrip(&bank::QueryDenomMetadataResponse { metadata: Some(metadata()) });
+    roundtrip(&bank::QueryDenomsMetadataRequest { pagination: page_req() });
+    roundtrip(&bank::QueryDenomsMetadataResponse { metadatas: vec![metadata()], pagination: page() });
+}
+
+#[test]
+fn auth_messages() {
+    roundtrip(&auth::QueryAccountRequest { address: "a".into() });
+    roundtrip(&auth::QueryAccountResponse { account: Some(any()) });
+    roundtrip(&auth::BaseAccount { address: "a".into(), pub_key: Some(any()), account_number: 3, sequence: 4 });
+}
+
+#[test]
+fn tx_messages() {
+    use salus_proto::cosmos::crypto::multisig::v1beta1::CompactBitArray;
+    let single = tx::ModeInfo { sum: Some(tx::mode_info::Sum::Single(tx::mode_info::Single { mode: 1 })) };
+    let multi = tx::ModeInfo {
+        sum: Some(tx::mode_info::Sum::Multi(tx::mode_info::Multi {
+            bitarray: Some(CompactBitArray { extra_bits_stored: 1, elems: vec![3] }),
+            mode_infos: vec![single.clone()],
+        })),
+    };
+    let body = tx::TxBody {
+        messages: vec![any()],
+        memo: "m".into(),
+        timeout_height: 5,
+        extension_options: vec![any()],
+        non_critical_extension_options: vec![any()],
+    };
+    let auth_info = tx::AuthInfo {
+        signer_infos: vec![
+            tx::SignerInfo { public_key: Some(any()), mode_info: Some(single), sequence: 7 },
+            tx::SignerInfo { public_key: None, mode_info: Some(multi), sequence: 8 },
+        ],
+        fee: Some(tx::Fee { amount: vec![coin()], gas_limit: 9, payer: "p".into(), granter: "g".into() }),
+        #[allow(deprecated)]
+        tip: Some(tx::Tip { amount: vec![coin()], tipper: "t".into() }),
+    };
+    roundtrip(&body);
+    roundtrip(&auth_info);
+    roundtrip(&tx::TxRaw { body_bytes: vec![1], auth_info_bytes: vec![2], signatures: vec![vec![3]] });
+    roundtrip(&tx::SignDoc { body_bytes: vec![1], auth_info_bytes: vec![2], chain_id: "c".into(), account_number: 4 });
+    #[allow(deprecated)]
+    roundtrip(&tx::SimulateRequest {
+        tx: Some(tx::Tx { body: Some(body), auth_info: Some(auth_info), signatures: vec![vec![1]] }),
+        tx_bytes: vec![7],
+    });
+    roundtrip(&tx::SimulateResponse {
+        gas_info: Some(abci::GasInfo { gas_wanted: 1, gas_used: 2 }),
+        result: Some(abci::Result {
+            data: vec![1],
+            log: "l".into(),
+            events: vec![tm_abci::Event {
+                r#type: "t".into(),
+                attributes: vec![tm_abci::EventAttribute { key: "k".into(), value: "v".into(), index: true }],
+            }],
+            msg_responses: vec![any()],
+        }),
+    });
+}
+
+#[test]
+fn node_messages() {
+    roundtrip(&node::ConfigResponse {
+        minimum_gas_price: "1usalus".into(),
+        pruning_keep_recent: "2".into(),
+        pruning_interval: "3".into(),
+        halt_height: 4,
+    });
+    roundtrip(&cmt::GetNodeInfoResponse {
+        default_node_info: Some(p2p::DefaultNodeInfo {
+            protocol_version: Some(p2p::ProtocolVersion { p2p: 1, block: 2, app: 3 }),
+            default_node_id: "i".into(),
+            listen_addr: "l".into(),
+            network: "n".into(),
+            version: "v".into(),
+            channels: vec![1],
+            moniker: "m".into(),
+            other: Some(p2p::DefaultNodeInfoOther { tx_index: "on".into(), rpc_address: "r".into() }),
+        }),
+        application_version: Some(cmt::VersionInfo {
+            name: "n".into(),
+            app_name: "a".into(),
+            version: "v".into(),
+            git_commit: "g".into(),
+            build_tags: "b".into(),
+            go_version: "go".into(),
+            build_deps: vec![cmt::Module { path: "p".into(), version: "v".into(), sum: "s".into() }],
+            cosmos_sdk_version: "c".into(),
+        }),
+    });
+}
