@@ -260,45 +260,16 @@ fn ante_steps(
     }
     state.emit(Event::new("tx").attr("fee", &s.fee).attr("fee_payer", fee_payer));
 
-    let skip_verify =
-        matches!(mode, Mode::Simulate | Mode::Recheck) || (mode == Mode::Deliver && sigs.contains(&s.tx.hash));
+    // Resolve every signer's account and key and check sequences before verifying anything.
+    let mut signers = Vec::with_capacity(s.signers.len());
     for (i, (signer, info)) in s.signers.iter().zip(&s.tx.auth_info.signer_infos).enumerate() {
-        let mut account = state.account(signer)?.ok_or_else(|| {
+        let account = state.account(signer)?.ok_or_else(|| {
             Error::sdk(
                 SdkCode::UnknownAddress,
                 format!("account {signer} does not exist: it must receive funds before it can sign"),
             )
         })?;
-        // Set the pubkey on first use; it must hash to the signer's address.
-        let pubkey = match (&account.pubkey, &info.public_key) {
-            (Some(stored), Some(given)) => {
-                let given = tx::secp256k1_pubkey(given)?;
-                if &given != stored {
-                    return Err(Error::sdk(
-                        SdkCode::InvalidPubKey,
-                        format!("signer {i}: public key does not match the one {signer} signed with before"),
-                    ));
-                }
-                given
-            }
-            (Some(stored), None) => stored.clone(),
-            (None, Some(given)) => {
-                let given = tx::secp256k1_pubkey(given)?;
-                if Address::from_secp256k1_pubkey(&given) != *signer {
-                    return Err(Error::sdk(
-                        SdkCode::InvalidPubKey,
-                        format!("signer {i}: public key does not belong to {signer}"),
-                    ));
-                }
-                given
-            }
-            (None, None) => {
-                return Err(Error::sdk(
-                    SdkCode::InvalidPubKey,
-                    format!("signer {i}: {signer} has no public key on chain: include it in signer_infos"),
-                ))
-            }
-        };
+        let pubkey = signer_pubkey(i, signer, account.pubkey.as_deref(), info.public_key.as_ref())?;
         gas.consume(gas.costs.secp256k1_verify, "ante verify: secp256k1")?;
         if info.sequence != account.sequence {
             return Err(Error::sdk(
@@ -309,10 +280,18 @@ fn ante_steps(
                 ),
             ));
         }
-        if !skip_verify {
+        signers.push((account, pubkey));
+    }
+
+    // A signature's validity depends on the bytes and on each signer's account number and key:
+    // all of them key the cache, so a hit means this exact verification passed before.
+    let verified_key = SigCache::key(&s.tx.hash, signers.iter().map(|(a, pk)| (a.number, pk.as_slice())));
+    let skip_verify = matches!(mode, Mode::Simulate | Mode::Recheck) || sigs.contains(&verified_key);
+    if !skip_verify {
+        for (i, (account, pubkey)) in signers.iter().enumerate() {
             let sign_bytes =
                 tx::sign_doc_bytes(&s.tx.body_bytes, &s.tx.auth_info_bytes, &block.chain_id, account.number);
-            tx::verify_secp256k1(&pubkey, &sign_bytes, &s.tx.signatures[i]).map_err(|e| {
+            tx::verify_secp256k1(pubkey, &sign_bytes, &s.tx.signatures[i]).map_err(|e| {
                 Error::sdk(
                     SdkCode::Unauthorized,
                     format!(
@@ -322,13 +301,52 @@ fn ante_steps(
                 )
             })?;
         }
-        state.emit(Event::new("tx").attr("acc_seq", format!("{signer}/{}", account.sequence)));
+    }
+    for (mut account, pubkey) in signers {
+        state.emit(Event::new("tx").attr("acc_seq", format!("{}/{}", account.address, account.sequence)));
         account.pubkey = Some(pubkey);
         account.sequence += 1;
         state.set_account(&account)?;
     }
     if mode == Mode::Check {
-        sigs.insert(s.tx.hash);
+        sigs.insert(verified_key);
     }
     Ok(())
+}
+
+/// The key a signer signs with: the one on chain, or (first use) the one in its signer info,
+/// which must hash to the signer's address.
+fn signer_pubkey(
+    i: usize,
+    signer: &Address,
+    stored: Option<&[u8]>,
+    given: Option<&salus_proto::Any>,
+) -> Result<Vec<u8>, Error> {
+    match (stored, given) {
+        (Some(stored), Some(given)) => {
+            let given = tx::secp256k1_pubkey(given)?;
+            if given != stored {
+                return Err(Error::sdk(
+                    SdkCode::InvalidPubKey,
+                    format!("signer {i}: public key does not match the one {signer} signed with before"),
+                ));
+            }
+            Ok(given)
+        }
+        (Some(stored), None) => Ok(stored.to_vec()),
+        (None, Some(given)) => {
+            let given = tx::secp256k1_pubkey(given)?;
+            if Address::from_secp256k1_pubkey(&given) != *signer {
+                return Err(Error::sdk(
+                    SdkCode::InvalidPubKey,
+                    format!("signer {i}: public key does not belong to {signer}"),
+                ));
+            }
+            Ok(given)
+        }
+        (None, None) => Err(Error::sdk(
+            SdkCode::InvalidPubKey,
+            format!("signer {i}: {signer} has no public key on chain: include it in signer_infos"),
+        )),
+    }
 }
