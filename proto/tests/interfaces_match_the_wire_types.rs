@@ -76,6 +76,7 @@ fn auth_messages() {
 }
 
 #[test]
+#[allow(deprecated)] // SimulateRequest.tx, AuthInfo.tip and Result.data are deprecated but still on the wire
 fn tx_messages() {
     use salus_proto::cosmos::crypto::multisig::v1beta1::CompactBitArray;
     let single = tx::ModeInfo { sum: Some(tx::mode_info::Sum::Single(tx::mode_info::Single { mode: 1 })) };
@@ -98,14 +99,12 @@ fn tx_messages() {
             tx::SignerInfo { public_key: None, mode_info: Some(multi), sequence: 8 },
         ],
         fee: Some(tx::Fee { amount: vec![coin()], gas_limit: 9, payer: "p".into(), granter: "g".into() }),
-        #[allow(deprecated)]
         tip: Some(tx::Tip { amount: vec![coin()], tipper: "t".into() }),
     };
     roundtrip(&body);
     roundtrip(&auth_info);
     roundtrip(&tx::TxRaw { body_bytes: vec![1], auth_info_bytes: vec![2], signatures: vec![vec![3]] });
     roundtrip(&tx::SignDoc { body_bytes: vec![1], auth_info_bytes: vec![2], chain_id: "c".into(), account_number: 4 });
-    #[allow(deprecated)]
     roundtrip(&tx::SimulateRequest {
         tx: Some(tx::Tx { body: Some(body), auth_info: Some(auth_info), signatures: vec![vec![1]] }),
         tx_bytes: vec![7],
