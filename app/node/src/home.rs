@@ -135,9 +135,19 @@ pub struct InitOptions<'a> {
     pub timeout_commit: &'a str,
 }
 
+/// Who a freshly initialised node is.
+pub struct NodeIdentity {
+    /// The P2P node id (for persistent_peers).
+    pub node_id: String,
+    /// The validator's consensus address (hex).
+    pub validator_address: String,
+    /// This node's entry in genesis.json's `validators`.
+    pub genesis_validator: serde_json::Value,
+}
+
 /// Writes a fresh home: keys, CometBFT config, app config and a genesis with this node as the
-/// only validator. Returns the validator's consensus address.
-pub fn init(home: &Home, o: &InitOptions) -> Result<String> {
+/// only validator.
+pub fn init(home: &Home, o: &InitOptions) -> Result<NodeIdentity> {
     if home.genesis().exists() && !o.overwrite {
         bail!("{} already exists: pass --overwrite to replace it, or use another --home", home.genesis().display());
     }
@@ -145,7 +155,7 @@ pub fn init(home: &Home, o: &InitOptions) -> Result<String> {
     std::fs::create_dir_all(home.0.join("config"))?;
     std::fs::create_dir_all(home.0.join("data"))?;
 
-    let (_, _, node_priv) = ed25519_json();
+    let (node_addr, _, node_priv) = ed25519_json();
     write_json(
         &home.config("node_key.json"),
         &serde_json::json!({
@@ -172,22 +182,22 @@ pub fn init(home: &Home, o: &InitOptions) -> Result<String> {
     };
     std::fs::write(home.app_toml(), toml::to_string_pretty(&app)?)?;
 
-    let genesis_time = chrono_like_now();
+    let genesis_validator = serde_json::json!({
+        "address": val_addr,
+        "pub_key": { "type": "tendermint/PubKeyEd25519", "value": val_pub },
+        "power": "10",
+        "name": o.moniker
+    });
     let genesis = serde_json::json!({
-        "genesis_time": genesis_time,
+        "genesis_time": chrono_like_now(),
         "chain_id": o.chain_id,
         "initial_height": "1",
-        "validators": [{
-            "address": val_addr,
-            "pub_key": { "type": "tendermint/PubKeyEd25519", "value": val_pub },
-            "power": "10",
-            "name": o.moniker
-        }],
+        "validators": [genesis_validator.clone()],
         "app_hash": "",
         "app_state": default_app_state()
     });
     write_json(&home.genesis(), &genesis)?;
-    Ok(val_addr)
+    Ok(NodeIdentity { node_id: node_addr.to_lowercase(), validator_address: val_addr, genesis_validator })
 }
 
 /// The CometBFT config.toml. Unlisted settings keep CometBFT's defaults.

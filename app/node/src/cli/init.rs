@@ -35,7 +35,7 @@ pub struct InitArgs {
 }
 
 pub fn init(home: &Home, a: InitArgs) -> Result<()> {
-    let val = home::init(
+    let id = home::init(
         home,
         &InitOptions {
             moniker: &a.moniker,
@@ -45,7 +45,13 @@ pub fn init(home: &Home, a: InitArgs) -> Result<()> {
             timeout_commit: &a.timeout_commit,
         },
     )?;
-    println!("initialized node home {} for chain {} (validator {val})", home.0.display(), a.chain_id);
+    println!(
+        "initialized node home {} for chain {} (validator {}, node id {})",
+        home.0.display(),
+        a.chain_id,
+        id.validator_address,
+        id.node_id
+    );
     println!(
         "next: `salusd genesis add-account <address> <coins>`, then `salusd start` and `cometbft start --home {}`",
         home.0.display()

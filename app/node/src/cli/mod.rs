@@ -2,6 +2,7 @@
 
 mod init;
 mod keys;
+mod localnet;
 mod output;
 mod query;
 mod start;
@@ -47,19 +48,25 @@ enum Command {
     Query(query::QueryArgs),
     /// Show the node's status: network, latest block and app hash, sync state.
     Status(query::StatusArgs),
+    /// Run a network of N validators on this machine (--home is where it lives).
+    #[command(subcommand)]
+    Localnet(localnet::LocalnetCmd),
 }
 
 pub fn run() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    let home = Home(cli.home.unwrap_or_else(default_home));
-    match cli.command {
-        Command::Init(a) => init::init(&home, a),
-        Command::Genesis(c) => init::genesis(&home, c),
-        Command::Start(a) => start::start(&home, a),
-        Command::Keys(c) => keys::run(&home, c),
-        Command::Tx(a) => runtime()?.block_on(tx::run(&home, *a)),
-        Command::Query(a) => runtime()?.block_on(query::run(&home, a)),
+    let Cli { home, command } = Cli::parse();
+    let node_home = || Home(home.clone().unwrap_or_else(default_home));
+    match command {
+        Command::Init(a) => init::init(&node_home(), a),
+        Command::Genesis(c) => init::genesis(&node_home(), c),
+        Command::Start(a) => start::start(&node_home(), a),
+        Command::Keys(c) => keys::run(&node_home(), c),
+        Command::Tx(a) => runtime()?.block_on(tx::run(&node_home(), *a)),
+        Command::Query(a) => runtime()?.block_on(query::run(&node_home(), a)),
         Command::Status(a) => runtime()?.block_on(query::status(a)),
+        Command::Localnet(cmd) => {
+            localnet::run(&home.clone().unwrap_or_else(|| default_home().with_file_name(".salus-localnet")), cmd)
+        }
     }
 }
 

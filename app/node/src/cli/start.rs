@@ -36,6 +36,7 @@ pub fn start(home: &Home, a: StartArgs) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_new(&a.log_level).context("--log-level")?)
         .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     let mut cfg = AppConfig::load(home)?;
     if let Some(v) = a.abci {
