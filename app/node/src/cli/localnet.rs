@@ -413,7 +413,10 @@ fn logs(dir: &Path, only: Option<usize>, lines: usize, follow: bool) -> Result<(
             files.push((format!("{} {p}", node.name), path, text.len() as u64));
         }
     }
-    while follow {
+    if !follow {
+        return Ok(());
+    }
+    loop {
         std::thread::sleep(Duration::from_millis(500));
         for (label, path, offset) in files.iter_mut() {
             let Ok(mut f) = std::fs::File::open(&*path) else { continue };
@@ -426,5 +429,4 @@ fn logs(dir: &Path, only: Option<usize>, lines: usize, follow: bool) -> Result<(
             }
         }
     }
-    Ok(())
 }
