@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+pub mod localnet;
+
 use anyhow::{anyhow, bail, Context, Result};
 use serde_json::Value;
 

@@ -1,0 +1,203 @@
+//! A `salusd localnet` of N validators in a temporary folder, driven through the CLI.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+
+use crate::{cometbft_bin, salusd_bin, CliResult};
+
+pub struct Localnet {
+    pub dir: tempfile::TempDir,
+    pub n: usize,
+    pub base: u16,
+}
+
+/// A base port whose 10 x n ports are all free (below the ephemeral range).
+fn free_base(n: usize) -> u16 {
+    let seed = std::process::id() as usize;
+    for attempt in 0..200 {
+        let base = 20_000 + ((seed * 131 + attempt * 397) % 1_200) * 10;
+        let all_free = (0..10 * n).all(|i| std::net::TcpListener::bind(("127.0.0.1", (base + i) as u16)).is_ok());
+        if all_free {
+            return base as u16;
+        }
+    }
+    panic!("no free block of {} ports on 127.0.0.1", 10 * n);
+}
+
+impl Localnet {
+    pub fn new(n: usize, mempool_size: u32) -> Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let net = Localnet { dir, n, base: free_base(n) };
+        net.run(&[
+            "init",
+            "--validators",
+            &n.to_string(),
+            "--base-port",
+            &net.base.to_string(),
+            "--timeout-commit",
+            "200ms",
+            "--mempool-size",
+            &mempool_size.to_string(),
+        ])?;
+        Ok(net)
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("net")
+    }
+
+    pub fn node_home(&self, i: usize) -> PathBuf {
+        self.home().join(format!("node{i}"))
+    }
+
+    pub fn rpc_url(&self, i: usize) -> String {
+        format!("http://127.0.0.1:{}", self.base as usize + 10 * i + 1)
+    }
+
+    /// `salusd localnet <args> --home <dir>`.
+    pub fn run(&self, args: &[&str]) -> Result<String> {
+        let out = Command::new(salusd_bin())
+            .arg("localnet")
+            .args(args)
+            .arg("--home")
+            .arg(self.home())
+            .env("COMETBFT_BIN", cometbft_bin())
+            .stdin(Stdio::null())
+            .output()?;
+        if !out.status.success() {
+            bail!("salusd localnet {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into())
+    }
+
+    pub fn up(&self, node: Option<usize>) -> Result<()> {
+        let n = node.map(|i| i.to_string());
+        let mut args = vec!["up"];
+        if let Some(n) = &n {
+            args.extend(["--node", n]);
+        }
+        self.run(&args).map(|_| ())
+    }
+
+    pub fn down(&self, node: usize, process: Option<&str>, kill: bool) -> Result<()> {
+        let n = node.to_string();
+        let mut args = vec!["down", "--node", &n];
+        if let Some(p) = process {
+            args.extend(["--process", p]);
+        }
+        if kill {
+            args.push("--kill");
+        }
+        self.run(&args).map(|_| ())
+    }
+
+    /// Each node's (height, app hash), `None` for a node whose RPC does not answer.
+    pub fn status(&self) -> Result<Vec<Option<(u64, String)>>> {
+        let v: Value = serde_json::from_str(&self.run(&["status", "--output", "json"])?)?;
+        Ok(v["nodes"]
+            .as_array()
+            .context("status has no nodes")?
+            .iter()
+            .map(|n| Some((n["height"].as_u64()?, n["app_hash"].as_str()?.to_string())))
+            .collect())
+    }
+
+    pub fn height(&self, i: usize) -> Option<u64> {
+        self.status().ok()?.get(i)?.as_ref().map(|(h, _)| *h)
+    }
+
+    /// Waits until every node in `nodes` is at `h` or above.
+    pub fn wait_for(&self, nodes: &[usize], h: u64, timeout: Duration) -> Result<()> {
+        let start = Instant::now();
+        loop {
+            let st = self.status()?;
+            if nodes.iter().all(|&i| st[i].as_ref().is_some_and(|(hh, _)| *hh >= h)) {
+                return Ok(());
+            }
+            if start.elapsed() > timeout {
+                bail!("nodes {nodes:?} did not reach height {h} in {}s: {st:?}\n{}", timeout.as_secs(), self.logs());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    pub fn logs(&self) -> String {
+        self.run(&["logs", "-n", "15"]).unwrap_or_default()
+    }
+
+    /// `salusd <args>` against node `i` (its home and RPC).
+    pub fn cli(&self, i: usize, args: &[&str]) -> Result<CliResult> {
+        let mut cmd = Command::new(salusd_bin());
+        cmd.args(args).arg("--home").arg(self.node_home(i)).stdin(Stdio::null());
+        if matches!(args.first(), Some(&"tx") | Some(&"query") | Some(&"status")) {
+            cmd.args(["--node", &self.rpc_url(i)]);
+        }
+        let out = cmd.output()?;
+        Ok(CliResult {
+            ok: out.status.success(),
+            stdout: String::from_utf8_lossy(&out.stdout).into(),
+            stderr: String::from_utf8_lossy(&out.stderr).into(),
+        })
+    }
+
+    /// The app hash in the header of every block from `from` to `to`, as node `i` reports them.
+    pub fn header_app_hashes(&self, i: usize, from: u64, to: u64) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let mut lo = from;
+        while lo <= to {
+            let hi = (lo + 19).min(to);
+            let url = format!("{}/blockchain?minHeight={lo}&maxHeight={hi}", self.rpc_url(i));
+            let body = Command::new("curl").args(["-fsS", "--max-time", "5", &url]).output()?;
+            let v: Value =
+                serde_json::from_slice(&body.stdout).with_context(|| format!("blockchain {lo}-{hi} from node {i}"))?;
+            let mut metas: Vec<(u64, String)> = v["result"]["block_metas"]
+                .as_array()
+                .context("no block metas")?
+                .iter()
+                .map(|m| {
+                    let h = m["header"]["height"].as_str().unwrap_or("0").parse().unwrap_or(0);
+                    (h, m["header"]["app_hash"].as_str().unwrap_or("").to_string())
+                })
+                .collect();
+            metas.sort();
+            if metas.len() as u64 != hi - lo + 1 {
+                bail!("node {i} returned {} headers for {lo}-{hi}", metas.len());
+            }
+            out.extend(metas.into_iter().map(|(_, a)| a));
+            lo = hi + 1;
+        }
+        Ok(out)
+    }
+
+    /// The demo key of node `i` (funded in genesis, present in every node's keyring).
+    pub fn demo(&self, i: usize) -> String {
+        format!("demo{i}")
+    }
+
+    pub fn address(&self, key: &str) -> Result<String> {
+        Ok(self.cli(0, &["keys", "show", key, "--address"])?.stdout.trim().to_string())
+    }
+
+    pub fn balance(&self, i: usize, addr: &str) -> Result<u128> {
+        let r = self.cli(i, &["query", "token", "balance", addr, "usalus", "--output", "json"])?;
+        Ok(r.json()["balance"]["amount"].as_str().context("no amount")?.parse()?)
+    }
+}
+
+impl Drop for Localnet {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("--- localnet logs:\n{}", self.logs());
+        }
+        let _ = Command::new(salusd_bin())
+            .args(["localnet", "down", "--kill", "--home"])
+            .arg(self.home())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
