@@ -119,3 +119,20 @@ fn multi_send_pays_every_recipient() {
         assert_eq!(v["balances"][0]["amount"], "75", "{v}");
     }
 }
+
+/// The bench runs end to end and prints its table (numbers are not asserted: see docs/BENCHMARKS.md).
+#[test]
+fn bench_prints_a_table_and_records_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("BENCH.md");
+    let out = std::process::Command::new(salusd_bin())
+        .args(["bench", "--txs", "300", "--block-size", "100", "--accounts", "20", "--record"])
+        .arg(&record)
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(table.contains("signatures cached from CheckTx") && table.contains("| 300 |"), "{table}");
+    let recorded = std::fs::read_to_string(&record).unwrap();
+    assert!(recorded.contains("## In process") && recorded.contains("cores"), "{recorded}");
+}

@@ -2,6 +2,7 @@
 //! servers, and the `salusd` command line.
 
 pub mod app;
+pub mod bench;
 pub mod cli;
 pub mod client;
 pub mod grpc;

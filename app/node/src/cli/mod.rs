@@ -1,5 +1,6 @@
 //! The `salusd` command tree, gaiad-like.
 
+mod bench;
 mod init;
 mod keys;
 mod localnet;
@@ -48,6 +49,8 @@ enum Command {
     Query(query::QueryArgs),
     /// Show the node's status: network, latest block and app hash, sync state.
     Status(query::StatusArgs),
+    /// Measure the app in process: pre-signed transfers, block by block, and print a table.
+    Bench(bench::BenchArgs),
     /// Run a network of N validators on this machine (--home is where it lives).
     #[command(subcommand)]
     Localnet(localnet::LocalnetCmd),
@@ -64,6 +67,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Tx(a) => runtime()?.block_on(tx::run(&node_home(), *a)),
         Command::Query(a) => runtime()?.block_on(query::run(&node_home(), a)),
         Command::Status(a) => runtime()?.block_on(query::status(a)),
+        Command::Bench(a) => bench::run(a),
         Command::Localnet(cmd) => {
             localnet::run(&home.clone().unwrap_or_else(|| default_home().with_file_name(".salus-localnet")), cmd)
         }
