@@ -173,7 +173,14 @@ pub fn init(home: &Home, o: &InitOptions) -> Result<NodeIdentity> {
     )?;
     write_json(&home.data("priv_validator_state.json"), &serde_json::json!({ "height": "0", "round": 0, "step": 0 }))?;
 
-    std::fs::write(home.config("config.toml"), comet_config(o.moniker, &o.ports, "", o.timeout_commit))?;
+    let comet = CometSettings {
+        moniker: o.moniker,
+        ports: &o.ports,
+        persistent_peers: "",
+        timeout_commit: o.timeout_commit,
+        mempool_size: 5000,
+    };
+    std::fs::write(home.config("config.toml"), comet_config(&comet))?;
     let app = AppConfig {
         abci: AbciConfig { address: format!("127.0.0.1:{}", o.ports.abci) },
         grpc: GrpcConfig { enable: true, address: format!("127.0.0.1:{}", o.ports.grpc) },
@@ -201,7 +208,20 @@ pub fn init(home: &Home, o: &InitOptions) -> Result<NodeIdentity> {
 }
 
 /// The CometBFT config.toml. Unlisted settings keep CometBFT's defaults.
-pub fn comet_config(moniker: &str, p: &Ports, persistent_peers: &str, timeout_commit: &str) -> String {
+/// What a node's CometBFT config.toml says beyond CometBFT's defaults.
+pub struct CometSettings<'a> {
+    pub moniker: &'a str,
+    pub ports: &'a Ports,
+    /// `id@host:port`, comma-separated.
+    pub persistent_peers: &'a str,
+    pub timeout_commit: &'a str,
+    /// Transactions a mempool holds before it answers "mempool is full".
+    pub mempool_size: u32,
+}
+
+pub fn comet_config(c: &CometSettings) -> String {
+    let (moniker, p, persistent_peers, timeout_commit, mempool_size) =
+        (c.moniker, c.ports, c.persistent_peers, c.timeout_commit, c.mempool_size);
     format!(
         r#"# CometBFT configuration written by `salusd init`. Settings not listed keep CometBFT's defaults.
 proxy_app = "tcp://127.0.0.1:{abci}"
@@ -221,7 +241,7 @@ allow_duplicate_ip = true
 pex = true
 
 [mempool]
-size = 5000
+size = {mempool_size}
 max_txs_bytes = 1073741824
 cache_size = 10000
 

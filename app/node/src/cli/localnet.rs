@@ -230,9 +230,15 @@ fn init(
             .map(|(_, (p, id))| format!("{}@127.0.0.1:{}", id.node_id, p.p2p))
             .collect();
         let ports = Ports { p2p: node.p2p, rpc: node.rpc, abci: node.abci, grpc: node.grpc };
-        let config = home::comet_config(&node.name, &ports, &peers.join(","), timeout_commit)
-            .replace("size = 5000", &format!("size = {mempool}"));
-        std::fs::write(h.config("config.toml"), config)?;
+        let peers = peers.join(",");
+        let comet = home::CometSettings {
+            moniker: &node.name,
+            ports: &ports,
+            persistent_peers: &peers,
+            timeout_commit,
+            mempool_size: mempool,
+        };
+        std::fs::write(h.config("config.toml"), home::comet_config(&comet))?;
     }
     home::write_json(&dir.join("demo-keys.json"), &serde_json::Value::Object(mnemonics))?;
     let manifest = Manifest { chain_id: chain_id.to_string(), nodes };
