@@ -99,11 +99,8 @@ fn run_blocks(app: &mut App, txs: &[Bytes], block_size: usize, check_first: bool
 }
 
 pub fn run(cfg: &BenchConfig, progress: impl Fn(&str)) -> Result<Report> {
-    let mut sorted = keys(cfg.accounts);
-    sorted.sort_by_key(|k| k.address);
     progress(&format!("signing {} MsgSend txs from {} accounts", cfg.txs, cfg.accounts));
-    // Genesis numbers accounts in address order; each key signs with its number.
-    let txs = presign(&sorted, cfg.txs);
+    let (sorted, txs) = signed_transfers(cfg.accounts, cfg.txs, CHAIN_ID);
 
     progress("signature verification alone");
     let t = Instant::now();
@@ -175,8 +172,17 @@ pub fn run(cfg: &BenchConfig, progress: impl Fn(&str)) -> Result<Report> {
     })
 }
 
-/// Every account sends 1usalus to the next, round after round, each tx at the next sequence.
-fn presign(sorted: &[Key], txs: usize) -> Vec<Bytes> {
+/// `accounts` keys in address order (the order genesis numbers them in) and `txs` transfers
+/// among them: every account sends 1usalus to the next, round after round, each at its next
+/// sequence, signed for `chain_id`.
+pub fn signed_transfers(accounts: usize, txs: usize, chain_id: &str) -> (Vec<Key>, Vec<Bytes>) {
+    let mut sorted = keys(accounts);
+    sorted.sort_by_key(|k| k.address);
+    let signed = presign(&sorted, txs, chain_id);
+    (sorted, signed)
+}
+
+fn presign(sorted: &[Key], txs: usize, chain_id: &str) -> Vec<Bytes> {
     let fee: Coins = "200usalus".parse().expect("valid coins");
     let mut out = Vec::with_capacity(txs);
     let mut round = 0u64;
@@ -192,7 +198,7 @@ fn presign(sorted: &[Key], txs: usize) -> Vec<Bytes> {
                 amount: vec![ProtoCoin { denom: "usalus".into(), amount: "1".into() }],
             });
             let p = TxParams {
-                chain_id: CHAIN_ID.into(),
+                chain_id: chain_id.into(),
                 gas: GasSetting::Fixed(200_000),
                 fees: Some(fee.clone()),
                 gas_prices: None,

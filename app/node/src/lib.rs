@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod bench;
+pub mod bench_e2e;
 pub mod cli;
 pub mod client;
 pub mod grpc;

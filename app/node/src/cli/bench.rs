@@ -19,9 +19,27 @@ pub struct BenchArgs {
     /// Sending accounts (each signs txs at consecutive sequences).
     #[arg(long, default_value_t = 500)]
     accounts: usize,
-    /// Append the table, the date and machine facts to this Markdown file (e.g. docs/BENCHMARKS.md).
+    /// Append the tables, the date and machine facts to this Markdown file (e.g. docs/BENCHMARKS.md).
     #[arg(long)]
     record: Option<PathBuf>,
+    /// Also measure end to end: a 1-validator chain under rising load, against CometBFT's kvstore.
+    #[arg(long)]
+    e2e: bool,
+    /// Offered rates for --e2e, tx/s.
+    #[arg(long, value_delimiter = ',', default_value = "250,500,1000,2000,4000")]
+    rates: Vec<u32>,
+    /// Seconds per offered rate for --e2e.
+    #[arg(long, default_value_t = 8)]
+    seconds: u32,
+    /// CometBFT timeout_commit for --e2e (the same for Salus and kvstore).
+    #[arg(long, default_value = "1s")]
+    timeout_commit: String,
+    /// The CometBFT binary for --e2e.
+    #[arg(long, env = "COMETBFT_BIN", default_value = "cometbft")]
+    cometbft: PathBuf,
+    /// Write the --e2e results as JSON here (scripts/bench.sh draws the chart from it).
+    #[arg(long)]
+    json: Option<PathBuf>,
 }
 
 pub fn run(a: BenchArgs) -> Result<()> {
@@ -30,15 +48,33 @@ pub fn run(a: BenchArgs) -> Result<()> {
     }
     let cfg = BenchConfig { txs: a.txs, block_size: a.block_size, accounts: a.accounts };
     let report = bench::run(&cfg, |step| eprintln!("[bench] {step}"))?;
-    let table = bench::markdown(&cfg, &report);
+    let mut table = bench::markdown(&cfg, &report);
     println!("{table}");
+    if a.e2e {
+        if a.rates.is_empty() || a.rates.contains(&0) || a.seconds == 0 {
+            bail!("--rates must be positive tx/s values and --seconds positive");
+        }
+        let e2e = crate::bench_e2e::E2eConfig {
+            rates: a.rates.clone(),
+            seconds_per_rate: a.seconds,
+            cometbft: a.cometbft.clone(),
+            timeout_commit: a.timeout_commit.clone(),
+        };
+        let result = crate::bench_e2e::run(&e2e, &|step| eprintln!("[bench] {step}"))?;
+        let e2e_table = crate::bench_e2e::markdown(&e2e, &result);
+        println!("{e2e_table}");
+        if let Some(path) = &a.json {
+            std::fs::write(path, serde_json::to_string_pretty(&result)?)?;
+        }
+        table = format!("{table}\n{e2e_table}");
+    }
     if let Some(path) = a.record {
         let mut f = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(&path)
             .with_context(|| format!("opening {}", path.display()))?;
-        write!(f, "\n## In process, {}\n\n{}\n{}", now(), machine(), table)?;
+        write!(f, "\n## {}\n\n{}\n{}", now(), machine(), table)?;
         eprintln!("[bench] appended to {}", path.display());
     }
     Ok(())
