@@ -32,6 +32,11 @@ fn a_cli_transfer_is_committed_with_events_and_state_is_queryable_at_any_height(
     assert_eq!(transfer["attributes"][0]["value"], bob);
     assert_eq!(transfer["attributes"][2]["value"], "12345usalus");
 
+    // Tx search by an indexed attribute (app.toml index-events) finds it; an unlisted one does not.
+    let search = |q: &str| node.rpc(&format!("tx_search?query=%22{q}%22")).unwrap()["total_count"].clone();
+    assert_eq!(search(&format!("transfer.recipient='{bob}'")), "1");
+    assert_eq!(search(&format!("coin_received.receiver='{bob}'")), "0");
+
     let found = node.ok(&["query", "tx", txhash, "--output", "json"]).unwrap().json();
     assert_eq!(found["height"], sent["height"]);
     assert_eq!(found["code"], 0);

@@ -34,12 +34,23 @@ pub struct Stage {
     pub p50_ms: f64,
     pub p95_ms: f64,
     pub p99_ms: f64,
+    /// CPU share of each watched process during the stage, % of one core.
+    pub cpu: Vec<(String, f64)>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct E2eReport {
     pub salus: Vec<Stage>,
     pub kvstore: Vec<Stage>,
+}
+
+/// User + system CPU seconds a process has used (Linux /proc; 100 ticks a second).
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // After the command name: state is field 0, utime 11, stime 12.
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 struct Procs(Vec<Child>);
@@ -95,18 +106,24 @@ fn client(rpc: u16) -> Result<tendermint_rpc::HttpClient> {
 }
 
 /// Offers `txs` in stages at the configured rates; returns (tx hash -> (stage, submit time)).
+type Submitted = BTreeMap<[u8; 32], (usize, SystemTime)>;
+type CpuShares = Vec<(String, f64)>;
+
 async fn offer(
     client: &tendermint_rpc::HttpClient,
     cfg: &E2eConfig,
     txs: &[Bytes],
+    watch: &[(&str, u32)],
     progress: &(dyn Fn(&str) + Sync),
-) -> Result<BTreeMap<[u8; 32], (usize, SystemTime)>> {
+) -> Result<(Submitted, Vec<CpuShares>)> {
+    let mut cpu_per_stage = Vec::new();
     let sent = Arc::new(tokio::sync::Mutex::new(BTreeMap::new()));
     let limit = Arc::new(tokio::sync::Semaphore::new(128));
     let mut next = 0usize;
     for (stage, &rate) in cfg.rates.iter().enumerate() {
         progress(&format!("offering {rate} tx/s for {}s", cfg.seconds_per_rate));
         let start = Instant::now();
+        let cpu_before: Vec<f64> = watch.iter().map(|(_, pid)| cpu_seconds(*pid)).collect();
         let total = (rate * cfg.seconds_per_rate) as usize;
         let mut tick = tokio::time::interval(Duration::from_millis(10));
         let mut offered = 0usize;
@@ -128,10 +145,18 @@ async fn offer(
                 });
             }
         }
+        let wall = start.elapsed().as_secs_f64();
+        cpu_per_stage.push(
+            watch
+                .iter()
+                .zip(cpu_before)
+                .map(|((name, pid), b)| (name.to_string(), (cpu_seconds(*pid) - b) / wall * 100.0))
+                .collect(),
+        );
     }
     let _ = limit.acquire_many(128).await?;
     let map = sent.lock().await.clone();
-    Ok(map)
+    Ok((map, cpu_per_stage))
 }
 
 /// Block (height, time, tx hashes) from `from` to the latest.
@@ -158,7 +183,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 fn stages(
     cfg: &E2eConfig,
-    sent: &BTreeMap<[u8; 32], (usize, SystemTime)>,
+    sent: &Submitted,
+    cpu: &[CpuShares],
     chain: &[(u64, SystemTime, Vec<[u8; 32]>)],
 ) -> Vec<Stage> {
     let mut latencies: Vec<Vec<f64>> = vec![Vec::new(); cfg.rates.len()];
@@ -193,6 +219,7 @@ fn stages(
                 p50_ms: percentile(l, 0.50),
                 p95_ms: percentile(l, 0.95),
                 p99_ms: percentile(l, 0.99),
+                cpu: cpu.get(i).cloned().unwrap_or_default(),
             }
         })
         .collect()
@@ -212,14 +239,21 @@ async fn drain(client: &tendermint_rpc::HttpClient) -> Result<()> {
     Ok(())
 }
 
-async fn measure(rpc: u16, cfg: &E2eConfig, txs: &[Bytes], progress: &(dyn Fn(&str) + Sync)) -> Result<Vec<Stage>> {
+/// The stages of one app under load, with the CPU of each watched process per stage.
+async fn measure(
+    rpc: u16,
+    cfg: &E2eConfig,
+    txs: &[Bytes],
+    watch: &[(&str, u32)],
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Vec<Stage>> {
     let c = client(rpc)?;
     wait_height(&c, 2, Duration::from_secs(60)).await?;
     let from = c.status().await?.sync_info.latest_block_height.value() + 1;
-    let sent = offer(&c, cfg, txs, progress).await?;
+    let (sent, cpu) = offer(&c, cfg, txs, watch, progress).await?;
     drain(&c).await?;
     let chain = blocks(&c, from).await?;
-    Ok(stages(cfg, &sent, &chain))
+    Ok(stages(cfg, &sent, &cpu, &chain))
 }
 
 /// Runs both measurements.
@@ -283,7 +317,9 @@ pub fn run(cfg: &E2eConfig, progress: &(dyn Fn(&str) + Sync)) -> Result<E2eRepor
             &dir.path().join("cometbft.log"),
         )?);
         progress("Salus: 1 validator, real CometBFT");
-        let r = rt.block_on(measure(p.rpc, cfg, &txs, progress));
+        let watch =
+            [("salusd", procs.0[0].id()), ("cometbft", procs.0[1].id()), ("load generator", std::process::id())];
+        let r = rt.block_on(measure(p.rpc, cfg, &txs, &watch, progress));
         drop(procs);
         r?
     };
@@ -313,7 +349,8 @@ pub fn run(cfg: &E2eConfig, progress: &(dyn Fn(&str) + Sync)) -> Result<E2eRepor
             &dir.path().join("kvstore.log"),
         )?]);
         progress("kvstore: 1 validator, the same CometBFT config");
-        let r = rt.block_on(measure(kp.rpc, cfg, &kv_txs, progress));
+        let watch = [("cometbft + kvstore", procs.0[0].id()), ("load generator", std::process::id())];
+        let r = rt.block_on(measure(kp.rpc, cfg, &kv_txs, &watch, progress));
         drop(procs);
         r?
     };
@@ -352,5 +389,12 @@ pub fn markdown(cfg: &E2eConfig, r: &E2eReport) -> String {
         "\nPeak committed: Salus {sb:.0} tx/s, kvstore {kb:.0} tx/s: Salus reaches {ratio:.0}% of the engine's ceiling (target: 90%){}.\n",
         if ratio >= 90.0 { "" } else { ": short of the target" }
     );
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    s += &format!("\nWhere the CPU went per stage (% of one core; {cores} cores = {}%):\n\n", cores * 100);
+    s += "| offered tx/s | Salus run | kvstore run |\n| ---: | --- | --- |\n";
+    let cpu = |v: &[(String, f64)]| v.iter().map(|(n, p)| format!("{n} {p:.0}%")).collect::<Vec<_>>().join(", ");
+    for (a, b) in r.salus.iter().zip(&r.kvstore) {
+        s += &format!("| {} | {} | {} |\n", a.offered_tps, cpu(&a.cpu), cpu(&b.cpu));
+    }
     s
 }

@@ -54,6 +54,10 @@ pub struct AppConfig {
     /// Validator-local minimum gas prices, e.g. "0.001usalus". CheckTx rejects lower fees.
     #[serde(rename = "minimum-gas-prices")]
     pub minimum_gas_prices: String,
+    /// Event attributes CometBFT indexes for tx search, as `type.key`; empty indexes all (as in
+    /// Cosmos SDK). Indexing costs CometBFT CPU per attribute (see docs/BENCHMARKS.md).
+    #[serde(rename = "index-events", default)]
+    pub index_events: Vec<String>,
     pub abci: AbciConfig,
     pub grpc: GrpcConfig,
     pub cometbft: CometConfig,
@@ -80,10 +84,16 @@ pub struct CometConfig {
     pub rpc: String,
 }
 
+/// What `salusd init` indexes: what wallets and explorers search txs by (cosmjs' searchTx by
+/// sender or recipient, fee payers, account sequences).
+pub const DEFAULT_INDEX_EVENTS: [&str; 6] =
+    ["message.action", "message.sender", "transfer.recipient", "transfer.sender", "tx.acc_seq", "tx.fee_payer"];
+
 impl Default for AppConfig {
     fn default() -> Self {
         Self {
             minimum_gas_prices: "0.001usalus".into(),
+            index_events: DEFAULT_INDEX_EVENTS.iter().map(|s| s.to_string()).collect(),
             abci: AbciConfig { address: "127.0.0.1:26658".into() },
             grpc: GrpcConfig { enable: true, address: "127.0.0.1:9090".into() },
             cometbft: CometConfig { rpc: "http://127.0.0.1:26657".into() },

@@ -17,13 +17,43 @@ use super::{App, QueryHandle};
 
 pub struct AbciService {
     pub app: App,
+    pub index: EventIndex,
     pub queries: QueryHandle,
     pub node_info: NodeInfoCache,
     pub app_version: String,
 }
 
-pub fn to_abci_event(e: &Event) -> AbciEvent {
-    AbciEvent::new(e.kind.clone(), e.attributes.iter().map(|(k, v)| (k.clone(), v.clone()).index()))
+/// Which event attributes CometBFT should index (node-local: the index flag is not part of the
+/// results hash, so validators may differ).
+#[derive(Clone, Debug, Default)]
+pub struct EventIndex {
+    /// `type.key` entries; `None` indexes everything.
+    only: Option<std::collections::BTreeSet<String>>,
+}
+
+impl EventIndex {
+    /// From app.toml's `index-events`: empty means all.
+    pub fn new(entries: &[String]) -> Self {
+        Self { only: (!entries.is_empty()).then(|| entries.iter().cloned().collect()) }
+    }
+
+    fn indexes(&self, kind: &str, key: &str) -> bool {
+        self.only.as_ref().is_none_or(|set| set.contains(&format!("{kind}.{key}")))
+    }
+
+    pub fn to_abci_event(&self, e: &Event) -> AbciEvent {
+        AbciEvent::new(
+            e.kind.clone(),
+            e.attributes.iter().map(|(k, v)| {
+                let attr = (k.clone(), v.clone());
+                if self.indexes(&e.kind, k) {
+                    attr.index()
+                } else {
+                    attr.no_index()
+                }
+            }),
+        )
+    }
 }
 
 pub fn to_proto_event(e: &Event) -> salus_proto::tendermint_proto::abci::Event {
@@ -41,7 +71,7 @@ pub fn to_proto_event(e: &Event) -> salus_proto::tendermint_proto::abci::Event {
     }
 }
 
-fn exec_result(o: &TxOutcome) -> ExecTxResult {
+fn exec_result(o: &TxOutcome, index: &EventIndex) -> ExecTxResult {
     ExecTxResult {
         code: Code::from(o.code),
         data: Default::default(),
@@ -49,7 +79,7 @@ fn exec_result(o: &TxOutcome) -> ExecTxResult {
         info: String::new(),
         gas_wanted: o.gas_wanted.min(i64::MAX as u64) as i64,
         gas_used: o.gas_used.min(i64::MAX as u64) as i64,
-        events: o.events.iter().map(to_abci_event).collect(),
+        events: o.events.iter().map(|e| index.to_abci_event(e)).collect(),
         codespace: o.codespace.to_string(),
     }
 }
@@ -89,7 +119,7 @@ impl AbciService {
                     gas_wanted: o.gas_wanted.min(i64::MAX as u64) as i64,
                     gas_used: o.gas_used.min(i64::MAX as u64) as i64,
                     codespace: o.codespace.to_string(),
-                    events: o.events.iter().map(to_abci_event).collect(),
+                    events: o.events.iter().map(|e| self.index.to_abci_event(e)).collect(),
                     ..Default::default()
                 })
             }
@@ -114,7 +144,7 @@ impl AbciService {
                 let (outcomes, hash) = self.app.finalize_block(height, fb.time, &fb.txs)?;
                 Response::FinalizeBlock(response::FinalizeBlock {
                     events: Vec::new(),
-                    tx_results: outcomes.iter().map(exec_result).collect(),
+                    tx_results: outcomes.iter().map(|o| exec_result(o, &self.index)).collect(),
                     validator_updates: Vec::new(),
                     consensus_param_updates: None,
                     app_hash: hash.to_vec().try_into()?,
@@ -180,5 +210,19 @@ impl Service<Request> for AbciService {
             tracing::error!(error = %e, "ABCI request failed; the node stops rather than diverge");
         }
         ready(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_listed_attributes_are_indexed_and_an_empty_list_indexes_all() {
+        let e = Event::new("transfer").attr("recipient", "a").attr("amount", "1usalus");
+        let flags =
+            |idx: &EventIndex| -> Vec<bool> { idx.to_abci_event(&e).attributes.iter().map(|a| a.index()).collect() };
+        assert_eq!(flags(&EventIndex::new(&["transfer.recipient".into()])), vec![true, false]);
+        assert_eq!(flags(&EventIndex::new(&[])), vec![true, true]);
     }
 }

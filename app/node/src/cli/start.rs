@@ -63,6 +63,7 @@ pub fn start(home: &Home, a: StartArgs) -> Result<()> {
     let node_info: NodeInfoCache = Arc::new(RwLock::new(None));
     let service = AbciService {
         app,
+        index: crate::app::abci::EventIndex::new(&cfg.index_events),
         queries: queries.clone(),
         node_info: node_info.clone(),
         app_version: env!("CARGO_PKG_VERSION").into(),
