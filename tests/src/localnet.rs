@@ -15,17 +15,24 @@ pub struct Localnet {
     pub base: u16,
 }
 
+/// Blocks of ports handed out by this process: concurrent tests never get the same block, even
+/// before the first one binds its ports.
+static NEXT_BLOCK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// A base port whose 10 x n ports are all free (below the ephemeral range).
 fn free_base(n: usize) -> u16 {
     let seed = std::process::id() as usize;
-    for attempt in 0..200 {
-        let base = 20_000 + ((seed * 131 + attempt * 397) % 1_200) * 10;
+    for _ in 0..200 {
+        let block = NEXT_BLOCK.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        // Blocks of 500 ports between 20000 and 30000, starting at a place that depends on the
+        // process, so that test binaries run one after another do not reuse TIME_WAIT ports.
+        let base = 20_000 + ((seed + block) % 20) * 500;
         let all_free = (0..10 * n).all(|i| std::net::TcpListener::bind(("127.0.0.1", (base + i) as u16)).is_ok());
         if all_free {
             return base as u16;
         }
     }
-    panic!("no free block of {} ports on 127.0.0.1", 10 * n);
+    panic!("no free block of {} ports on 127.0.0.1 between 20000 and 30000", 10 * n);
 }
 
 impl Localnet {
