@@ -90,8 +90,11 @@ impl AbciService {
             Request::Echo(e) => Response::Echo(response::Echo { message: e.message }),
             Request::Flush => Response::Flush,
             Request::Info(_) => {
-                let (height, hash) = self.app.last_committed()?.unwrap_or((0, [0; 32]));
-                let hash = if self.app.last_committed()?.is_none() { Vec::new() } else { hash.to_vec() };
+                // Before genesis: height 0 and an empty hash, so CometBFT sends InitChain.
+                let (height, hash) = match self.app.last_committed()? {
+                    Some((h, hash)) => (h, hash.to_vec()),
+                    None => (0, Vec::new()),
+                };
                 Response::Info(response::Info {
                     data: "salus".into(),
                     version: self.app_version.clone(),
