@@ -36,6 +36,13 @@ impl std::fmt::Display for QueryError {
 }
 impl std::error::Error for QueryError {}
 
+impl QueryError {
+    /// The node's stable "not found" code (sdk 22), not a match on the log text.
+    pub fn is_not_found(&self) -> bool {
+        self.codespace == "sdk" && self.code == salus_sdk::SdkCode::KeyNotFound as u32
+    }
+}
+
 impl Rpc {
     pub fn new(url: &str) -> Result<Self> {
         let parsed: tendermint_rpc::HttpClientUrl =
@@ -81,7 +88,7 @@ impl Rpc {
                 let base = auth::BaseAccount::decode(any.value.as_slice())?;
                 Ok(Some((base.account_number, base.sequence)))
             }
-            Err(e) if e.downcast_ref::<QueryError>().is_some_and(|q| q.log.contains("NotFound")) => Ok(None),
+            Err(e) if e.downcast_ref::<QueryError>().is_some_and(QueryError::is_not_found) => Ok(None),
             Err(e) => Err(e),
         }
     }

@@ -206,7 +206,7 @@ pub fn init(home: &Home, o: &InitOptions) -> Result<NodeIdentity> {
         "name": o.moniker
     });
     let genesis = serde_json::json!({
-        "genesis_time": chrono_like_now(),
+        "genesis_time": now_rfc3339(),
         "chain_id": o.chain_id,
         "initial_height": "1",
         "validators": [genesis_validator.clone()],
@@ -302,8 +302,8 @@ pub fn genesis_chain_id(home: &Home) -> Option<String> {
     read_json(&home.genesis()).ok()?.get("chain_id")?.as_str().map(String::from)
 }
 
-/// RFC 3339 UTC time of now, with nanoseconds (only for writing genesis files, never in state).
-fn chrono_like_now() -> String {
+/// RFC 3339 UTC time of now, with nanoseconds: for files and reports, never for state.
+pub fn now_rfc3339() -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let t =
         tendermint::Time::from_unix_timestamp(now.as_secs() as i64, now.subsec_nanos()).expect("now is a valid time");

@@ -74,15 +74,10 @@ pub fn run(a: BenchArgs) -> Result<()> {
             .append(true)
             .open(&path)
             .with_context(|| format!("opening {}", path.display()))?;
-        write!(f, "\n## {}\n\n{}\n{}", now(), machine(), table)?;
+        write!(f, "\n## {}\n\n{}\n{}", crate::home::now_rfc3339(), machine(), table)?;
         eprintln!("[bench] appended to {}", path.display());
     }
     Ok(())
-}
-
-fn now() -> String {
-    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    tendermint::Time::from_unix_timestamp(d.as_secs() as i64, 0).map(|t| t.to_rfc3339()).unwrap_or_default()
 }
 
 /// Cores, CPU model, memory and build, for reading the numbers later.
