@@ -40,6 +40,21 @@ pub fn free_ports(n: usize) -> Vec<u16> {
     listeners.iter().map(|l| l.local_addr().unwrap().port()).collect()
 }
 
+/// Runs `salusd <args> --home <home>`, adding `--node <rpc>` for the commands that talk to a node.
+pub fn run_salusd(home: &Path, rpc: &str, args: &[&str]) -> Result<CliResult> {
+    let mut cmd = Command::new(salusd_bin());
+    cmd.args(args).arg("--home").arg(home).stdin(Stdio::null());
+    if matches!(args.first(), Some(&"tx") | Some(&"query") | Some(&"status")) {
+        cmd.args(["--node", rpc]);
+    }
+    let out: Output = cmd.output()?;
+    Ok(CliResult {
+        ok: out.status.success(),
+        stdout: String::from_utf8_lossy(&out.stdout).into(),
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+    })
+}
+
 pub struct Node {
     pub dir: tempfile::TempDir,
     pub home: PathBuf,
@@ -180,17 +195,7 @@ impl Node {
 
     /// Runs `salusd <args> --home <home>` (and `--node` for tx/query/status).
     pub fn cli(&self, args: &[&str]) -> Result<CliResult> {
-        let mut cmd = Command::new(salusd_bin());
-        cmd.args(args).arg("--home").arg(&self.home).stdin(Stdio::null());
-        if matches!(args.first(), Some(&"tx") | Some(&"query") | Some(&"status")) {
-            cmd.args(["--node", &self.rpc_url()]);
-        }
-        let out: Output = cmd.output()?;
-        Ok(CliResult {
-            ok: out.status.success(),
-            stdout: String::from_utf8_lossy(&out.stdout).into(),
-            stderr: String::from_utf8_lossy(&out.stderr).into(),
-        })
+        run_salusd(&self.home, &self.rpc_url(), args)
     }
 
     /// Like [`Node::cli`], failing unless the command succeeds.

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
-use crate::{cometbft_bin, salusd_bin, CliResult};
+use crate::{cometbft_bin, run_salusd, salusd_bin, CliResult};
 
 pub struct Localnet {
     pub dir: tempfile::TempDir,
@@ -138,17 +138,7 @@ impl Localnet {
 
     /// `salusd <args>` against node `i` (its home and RPC).
     pub fn cli(&self, i: usize, args: &[&str]) -> Result<CliResult> {
-        let mut cmd = Command::new(salusd_bin());
-        cmd.args(args).arg("--home").arg(self.node_home(i)).stdin(Stdio::null());
-        if matches!(args.first(), Some(&"tx") | Some(&"query") | Some(&"status")) {
-            cmd.args(["--node", &self.rpc_url(i)]);
-        }
-        let out = cmd.output()?;
-        Ok(CliResult {
-            ok: out.status.success(),
-            stdout: String::from_utf8_lossy(&out.stdout).into(),
-            stderr: String::from_utf8_lossy(&out.stderr).into(),
-        })
+        run_salusd(&self.node_home(i), &self.rpc_url(i), args)
     }
 
     /// The app hash in the header of every block from `from` to `to`, as node `i` reports them.

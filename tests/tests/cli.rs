@@ -33,6 +33,13 @@ fn every_command_has_help() {
         &["query", "account"],
         &["query", "tx"],
         &["status"],
+        &["bench"],
+        &["localnet"],
+        &["localnet", "init"],
+        &["localnet", "up"],
+        &["localnet", "down"],
+        &["localnet", "status"],
+        &["localnet", "logs"],
     ];
     for cmd in commands {
         let out = std::process::Command::new(salusd_bin()).args(*cmd).arg("--help").output().unwrap();

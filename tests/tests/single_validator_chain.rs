@@ -119,6 +119,11 @@ fn bad_transactions_are_refused_with_codes_that_name_the_fix() {
     };
     assert_eq!(send(&[]).json()["code"], 0);
 
+    // A key the chain has never funded: the CLI says so before signing anything.
+    node.ok(&["keys", "add", "nobody"]).unwrap();
+    let unfunded = node.cli(&["tx", "token", "send", "nobody", &bob, "1usalus", "--yes"]).unwrap();
+    assert!(!unfunded.ok && unfunded.stderr.contains("does not exist on chain yet"), "{}", unfunded.stderr);
+
     let wrong_chain = send(&["--chain-id", "salus-other-9"]).json();
     assert_eq!(
         (wrong_chain["codespace"].as_str(), wrong_chain["code"].as_u64()),
