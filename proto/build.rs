@@ -1,19 +1,41 @@
-//! Compiles the interface declarations under interfaces/ into one encoded FileDescriptorSet, for
-//! gRPC reflection. protox is pure Rust: no protoc needed.
+//! Compiles Salus' own protobuf packages (salus/) into Rust with prost, and them together with the
+//! Cosmos interface declarations (interfaces/) into one encoded FileDescriptorSet for gRPC
+//! reflection. protox is pure Rust: no protoc needed.
 
 use prost::Message;
 
 fn main() {
-    let root = std::path::Path::new("interfaces");
-    let mut files = Vec::new();
-    collect(root, &mut files);
-    files.sort();
-    for f in &files {
+    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    let salus = proto_files(std::path::Path::new("salus"));
+    let interfaces = proto_files(std::path::Path::new("interfaces"));
+    for f in salus.iter().chain(&interfaces) {
         println!("cargo:rerun-if-changed={}", f.display());
     }
-    let set = protox::compile(&files, [root]).unwrap_or_else(|e| panic!("proto/interfaces does not compile: {e:?}"));
-    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("interfaces.bin");
-    std::fs::write(out, set.encode_to_vec()).unwrap();
+
+    let own = protox::compile(&salus, ["."]).unwrap_or_else(|e| panic!("proto/salus does not compile: {e:?}"));
+    prost_build::Config::new()
+        .enable_type_names()
+        .type_name_domain(["."], "")
+        .out_dir(&out)
+        .compile_fds(own)
+        .unwrap_or_else(|e| panic!("generating Rust for proto/salus: {e}"));
+
+    let mut set = protox::compile(&interfaces, ["interfaces"])
+        .unwrap_or_else(|e| panic!("proto/interfaces does not compile: {e:?}"));
+    let own = protox::compile(&salus, ["."]).unwrap();
+    for file in own.file {
+        if !set.file.iter().any(|f| f.name == file.name) {
+            set.file.push(file);
+        }
+    }
+    std::fs::write(out.join("interfaces.bin"), set.encode_to_vec()).unwrap();
+}
+
+fn proto_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    collect(dir, &mut out);
+    out.sort();
+    out
 }
 
 fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {

@@ -8,6 +8,15 @@ pub use cosmos_sdk_proto::Any;
 pub use prost;
 pub use tonic;
 
+/// Salus' own packages (proto/salus).
+pub mod salus {
+    pub mod did {
+        pub mod v1 {
+            include!(concat!(env!("OUT_DIR"), "/salus.did.v1.rs"));
+        }
+    }
+}
+
 /// The Cosmos type URL of a message: `/` and its full protobuf name.
 pub fn type_url<M: Name>() -> String {
     format!("/{}", M::full_name())

@@ -20,6 +20,10 @@ pub trait StateWrite: StateRead {
     fn put_raw(&mut self, key: Vec<u8>, value: Vec<u8>) -> Result<(), Error>;
     fn delete_raw(&mut self, key: Vec<u8>) -> Result<(), Error>;
     fn emit(&mut self, event: Event);
+    /// Charges gas for work other than state access (signature checks); free when unmetered.
+    fn charge_gas(&self, _amount: u64, _what: &str) -> Result<(), Error> {
+        Ok(())
+    }
 }
 
 /// Typed reads of borsh-encoded records.
@@ -90,6 +94,10 @@ impl<S: StateWrite + ?Sized> StateWrite for &mut S {
 
     fn emit(&mut self, event: Event) {
         (**self).emit(event)
+    }
+
+    fn charge_gas(&self, amount: u64, what: &str) -> Result<(), Error> {
+        (**self).charge_gas(amount, what)
     }
 }
 
@@ -199,6 +207,10 @@ impl StateWrite for Overlay<'_> {
 
     fn emit(&mut self, event: Event) {
         self.events.push(event);
+    }
+
+    fn charge_gas(&self, amount: u64, what: &str) -> Result<(), Error> {
+        self.charge(amount, what)
     }
 }
 

@@ -10,6 +10,8 @@ use super::params::module_accounts;
 pub struct AppGenesis {
     #[serde(default)]
     pub token: salus_token::Genesis,
+    #[serde(default)]
+    pub did: salus_did::Genesis,
 }
 
 impl AppGenesis {
@@ -22,13 +24,15 @@ impl AppGenesis {
     }
 
     pub fn validate(&self) -> Result<(), Error> {
-        self.token.validate()
+        self.token.validate()?;
+        self.did.validate()
     }
 
     /// Writes every module's genesis, in the one order that all validators use.
     pub fn init(&self, state: &mut impl StateWrite) -> Result<(), Error> {
         self.validate()?;
         self.token.init(state, &module_accounts())?;
+        self.did.init(state)?;
         Ok(())
     }
 }

@@ -1,13 +1,15 @@
 //! The one table of routed messages: an `Any` becomes an [`AppMsg`] here, and the exhaustive
 //! match in [`AppMsg::execute`] means an unrouted message does not compile.
 
+use salus_did::DidMsg;
 use salus_proto::Any;
-use salus_sdk::{Address, Error, Msg, SdkCode, StateWrite};
+use salus_sdk::{Address, BlockCtx, Error, Msg, SdkCode, StateWrite};
 use salus_token::TokenMsg;
 
 #[derive(Clone, Debug)]
 pub enum AppMsg {
     Token(TokenMsg),
+    Did(Box<DidMsg>),
 }
 
 impl AppMsg {
@@ -15,6 +17,9 @@ impl AppMsg {
         let url = any.type_url.as_str();
         if TokenMsg::TYPE_URLS.contains(&url) {
             return TokenMsg::decode(any).map(AppMsg::Token);
+        }
+        if DidMsg::TYPE_URLS.contains(&url) {
+            return DidMsg::decode(any).map(|m| AppMsg::Did(Box::new(m)));
         }
         Err(Error::sdk(
             SdkCode::TxDecode,
@@ -26,18 +31,21 @@ impl AppMsg {
     pub fn module(&self) -> &'static str {
         match self {
             AppMsg::Token(_) => salus_token::NAME,
+            AppMsg::Did(_) => salus_did::NAME,
         }
     }
 
-    pub fn execute(&self, state: &mut impl StateWrite) -> Result<(), Error> {
+    pub fn execute(&self, state: &mut impl StateWrite, block: &BlockCtx) -> Result<(), Error> {
         match self {
             AppMsg::Token(m) => salus_token::handler::execute(state, m),
+            AppMsg::Did(m) => salus_did::handler::execute(state, block, m),
         }
     }
 
     fn inner(&self) -> &dyn Msg {
         match self {
             AppMsg::Token(m) => m,
+            AppMsg::Did(m) => m.as_ref(),
         }
     }
 }

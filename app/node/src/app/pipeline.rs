@@ -197,7 +197,7 @@ pub fn run_tx(
                 message = message.attr("sender", sender);
             }
             one.emit(message.attr("module", m.module()).attr("msg_index", i));
-            match m.execute(&mut one) {
+            match m.execute(&mut one, block) {
                 Ok(()) => {
                     let (w, ev) = one.into_parts();
                     if let Err(e) = apply(&mut msgs, w, ev) {

@@ -8,7 +8,7 @@ use clap::Subcommand;
 use super::output::print;
 use super::OutputFormat;
 use crate::home::Home;
-use crate::keyring::{new_mnemonic, Key, Keyring, StoredKey, HD_PATH};
+use crate::keyring::{new_mnemonic, Algo, AnyKey, Key, Keyring, StoredKey};
 
 #[derive(Subcommand)]
 pub enum KeysCmd {
@@ -18,8 +18,8 @@ pub enum KeysCmd {
         /// Read a BIP39 mnemonic from standard input instead of generating one.
         #[arg(long)]
         recover: bool,
-        /// Key algorithm; Salus accounts use secp256k1.
-        #[arg(long, default_value = "secp256k1", value_parser = ["secp256k1"])]
+        /// Key algorithm: secp256k1 (accounts, DID keys) or ed25519 (DID keys only).
+        #[arg(long, default_value = "secp256k1", value_parser = ["secp256k1", "ed25519"])]
         algo: String,
         /// Replace a key of the same name.
         #[arg(long)]
@@ -60,13 +60,35 @@ pub enum KeysCmd {
 }
 
 fn key_json(k: &StoredKey) -> serde_json::Value {
-    serde_json::json!({ "name": k.name, "type": "local", "algo": k.algo, "address": k.address, "pubkey": k.pubkey })
+    serde_json::json!({ "name": k.name, "type": "local", "algo": k.algo, "address": k.address, "pubkey": k.pubkey, "did": stored_did(k) })
+}
+
+/// The did:salus DID a key creates.
+fn stored_did(k: &StoredKey) -> String {
+    let bytes = hex::decode(&k.pubkey).unwrap_or_default();
+    let public = match k.algo.as_str() {
+        "ed25519" => bytes.try_into().ok().map(salus_did::PublicKey::Ed25519),
+        _ => bytes.try_into().ok().map(salus_did::PublicKey::Secp256k1),
+    };
+    public.map(|p| salus_did::Did::from_key(&p).to_string()).unwrap_or_default()
+}
+
+fn any_key_json(k: &AnyKey) -> serde_json::Value {
+    serde_json::json!({
+        "name": k.name(),
+        "type": "local",
+        "algo": k.algo().name(),
+        "address": k.address().map(|a| a.to_string()).unwrap_or_default(),
+        "pubkey": hex::encode(k.public_key().bytes()),
+        "did": salus_did::Did::from_key(&k.public_key()).to_string(),
+    })
 }
 
 pub fn run(home: &Home, cmd: KeysCmd) -> Result<()> {
     let ring = Keyring::open(home.keyring());
     match cmd {
-        KeysCmd::Add { name, recover, algo: _, overwrite, output } => {
+        KeysCmd::Add { name, recover, algo, overwrite, output } => {
+            let algo = Algo::parse(&algo)?;
             let (mnemonic, shown) = if recover {
                 if std::io::stdin().is_terminal() {
                     eprintln!("> Enter your bip39 mnemonic");
@@ -77,9 +99,10 @@ pub fn run(home: &Home, cmd: KeysCmd) -> Result<()> {
             } else {
                 (new_mnemonic(), true)
             };
-            let key = Key::from_mnemonic(&name, &mnemonic)?;
-            ring.add(&key, overwrite)?;
-            let mut v = serde_json::json!({ "name": name, "type": "local", "algo": "secp256k1", "address": key.address.to_string(), "pubkey": hex::encode(key.pubkey), "hd_path": HD_PATH });
+            let key = AnyKey::from_mnemonic(&name, &mnemonic, algo)?;
+            ring.add_any(&key, overwrite)?;
+            let mut v = any_key_json(&key);
+            v["hd_path"] = algo.hd_path().into();
             if shown {
                 v["mnemonic"] = mnemonic.clone().into();
             }
@@ -95,13 +118,19 @@ pub fn run(home: &Home, cmd: KeysCmd) -> Result<()> {
             Ok(())
         }
         KeysCmd::Show { name, address, output } => {
-            let key = ring.resolve(&name)?;
+            let key = if crate::keyring::looks_like_address(&name) {
+                AnyKey::Secp256k1(ring.resolve(&name)?)
+            } else {
+                ring.get_any(&name)?
+            };
             if address {
-                println!("{}", key.address);
+                let addr = key.address().ok_or_else(|| {
+                    anyhow::anyhow!("`{name}` is an ed25519 key: it has a DID but no account address")
+                })?;
+                println!("{addr}");
                 return Ok(());
             }
-            let v = serde_json::json!({ "name": key.name, "type": "local", "algo": "secp256k1", "address": key.address.to_string(), "pubkey": hex::encode(key.pubkey) });
-            print(output, &v);
+            print(output, &any_key_json(&key));
             Ok(())
         }
         KeysCmd::Delete { name, yes } => {
@@ -125,8 +154,12 @@ pub fn run(home: &Home, cmd: KeysCmd) -> Result<()> {
             if !unsafe_export {
                 bail!("exporting prints the unencrypted private key: pass --unsafe-export to confirm");
             }
-            let key = ring.get(&name)?;
-            let v = serde_json::json!({ "name": key.name, "algo": "secp256k1", "address": key.address.to_string(), "privkey": hex::encode(key.secret.secret_bytes()) });
+            let key = ring.get_any(&name)?;
+            let privkey = match &key {
+                AnyKey::Secp256k1(k) => hex::encode(k.secret.secret_bytes()),
+                AnyKey::Ed25519(k) => hex::encode(k.secret.to_bytes()),
+            };
+            let v = serde_json::json!({ "name": key.name(), "algo": key.algo().name(), "address": key.address().map(|a| a.to_string()).unwrap_or_default(), "privkey": privkey });
             println!("{}", serde_json::to_string_pretty(&v)?);
             Ok(())
         }
@@ -135,11 +168,27 @@ pub fn run(home: &Home, cmd: KeysCmd) -> Result<()> {
             let v: serde_json::Value =
                 serde_json::from_str(&text).context("the file is not a `salusd keys export` JSON")?;
             let hex_key = v.get("privkey").and_then(|p| p.as_str()).context("the file has no privkey field")?;
-            let secret = secp256k1::SecretKey::from_slice(&hex::decode(hex_key).context("privkey is not hex")?)
-                .context("privkey is not a valid secp256k1 key")?;
-            let key = Key::from_secret(&name, secret);
-            ring.add(&key, false)?;
-            println!("imported {} as `{name}`", key.address);
+            let bytes = hex::decode(hex_key).context("privkey is not hex")?;
+            let key = match v.get("algo").and_then(|a| a.as_str()).unwrap_or("secp256k1") {
+                "ed25519" => {
+                    let secret: [u8; 32] =
+                        bytes.try_into().map_err(|_| anyhow::anyhow!("an ed25519 privkey is 32 bytes"))?;
+                    AnyKey::Ed25519(crate::keyring::Ed25519Key {
+                        name: name.clone(),
+                        secret: ed25519_consensus::SigningKey::from(secret),
+                    })
+                }
+                _ => AnyKey::Secp256k1(Key::from_secret(
+                    &name,
+                    secp256k1::SecretKey::from_slice(&bytes).context("privkey is not a valid secp256k1 key")?,
+                )),
+            };
+            ring.add_any(&key, false)?;
+            let shown = key.address().map(|a| a.to_string());
+            println!(
+                "imported {} as `{name}`",
+                shown.unwrap_or_else(|| salus_did::Did::from_key(&key.public_key()).to_string())
+            );
             Ok(())
         }
     }

@@ -1,6 +1,7 @@
 //! The `salusd` command tree, gaiad-like.
 
 mod bench;
+mod did;
 mod init;
 mod keys;
 mod localnet;
@@ -47,6 +48,9 @@ enum Command {
     /// Query chain state.
     #[command(alias = "q")]
     Query(query::QueryArgs),
+    /// Sign data with a DID key, and verify it against the key the chain resolves.
+    #[command(subcommand)]
+    Did(did::DidCmd),
     /// Show the node's status: network, latest block and app hash, sync state.
     Status(query::StatusArgs),
     /// Measure the app in process: pre-signed transfers, block by block, and print a table.
@@ -66,6 +70,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Keys(c) => keys::run(&node_home(), c),
         Command::Tx(a) => runtime()?.block_on(tx::run(&node_home(), *a)),
         Command::Query(a) => runtime()?.block_on(query::run(&node_home(), a)),
+        Command::Did(c) => runtime()?.block_on(did::run(&node_home(), c)),
         Command::Status(a) => runtime()?.block_on(query::status(a)),
         Command::Bench(a) => bench::run(a),
         Command::Localnet(cmd) => {

@@ -7,12 +7,17 @@ use super::OutputFormat;
 /// Prints an answer. Keys are snake_case, as Cosmos CLIs print proto JSON. A closed pipe
 /// (`salusd ... | head`) ends the output quietly.
 pub fn print(format: OutputFormat, value: &serde_json::Value) {
-    let value = snake_keys(value);
+    print_as_is(format, &snake_keys(value));
+}
+
+/// Prints an answer with its keys as they are: for formats whose names are a standard, such as
+/// DID Core's `verificationMethod`.
+pub fn print_as_is(format: OutputFormat, value: &serde_json::Value) {
     let out = match format {
         OutputFormat::Json => serde_json::to_string(&value).unwrap_or_default() + "\n",
         OutputFormat::Text => {
             let mut out = String::new();
-            text(&value, 0, &mut out);
+            text(value, 0, &mut out);
             out
         }
     };

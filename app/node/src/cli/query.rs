@@ -6,7 +6,7 @@ use prost::Message;
 use salus_proto::cosmos::auth::v1beta1 as auth;
 use salus_sdk::Address;
 
-use super::output::print;
+use super::output::{print, print_as_is};
 use super::OutputFormat;
 use crate::client::Rpc;
 use crate::home::Home;
@@ -30,6 +30,9 @@ enum QueryCmd {
     /// Balances, supply and denom metadata.
     #[command(subcommand)]
     Token(salus_token::cli::QueryCmd),
+    /// DIDs: resolve (DID Resolution result), history, params.
+    #[command(subcommand)]
+    Did(salus_did::cli::QueryCmd),
     /// An account's number, sequence and public key.
     Account { address: String },
     /// A committed transaction by hash: height, result code, log, gas and events.
@@ -43,6 +46,22 @@ pub async fn run(_home: &Home, a: QueryArgs) -> Result<()> {
             let req = cmd.request().map_err(|e| anyhow!(e.message))?;
             let bytes = rpc.query_value(req.path, req.data, a.height).await?;
             cmd.response_json(&bytes)?
+        }
+        QueryCmd::Did(cmd) => {
+            let req = cmd.request().map_err(|e| anyhow!(e.message))?;
+            let value = match rpc.query_value(req.path, req.data, a.height).await {
+                Ok(bytes) => cmd.response_json(&bytes)?,
+                Err(e) => match (cmd, e.downcast_ref::<crate::client::QueryError>()) {
+                    (salus_did::cli::QueryCmd::Resolve { .. }, Some(q)) if q.is_not_found() => {
+                        print_as_is(a.output, &salus_did::json::resolution_error("notFound", &q.log));
+                        std::process::exit(1);
+                    }
+                    _ => return Err(e),
+                },
+            };
+            // DID Core and DID Resolution name their properties; print them unchanged.
+            print_as_is(a.output, &value);
+            return Ok(());
         }
         QueryCmd::Account { address } => {
             let addr = Address::parse("address", address).map_err(|e| anyhow!(e.message))?;

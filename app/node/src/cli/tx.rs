@@ -27,6 +27,9 @@ enum TxModule {
     /// Token transfers (cosmos.bank.v1beta1 messages).
     #[command(subcommand)]
     Token(salus_token::cli::TxCmd),
+    /// DIDs (salus.did.v1): create, add-key, remove-key, set-controller, add-service, deactivate.
+    #[command(subcommand)]
+    Did(salus_did::cli::TxCmd),
 }
 
 #[derive(Args, Clone)]
@@ -88,16 +91,18 @@ fn percent(s: &str) -> Result<u64> {
 pub async fn run(home: &Home, a: TxArgs) -> Result<()> {
     let f = a.flags;
     let ring = Keyring::open(home.keyring());
+    let chain_id = match f.chain_id.clone().or_else(|| genesis_chain_id(home)) {
+        Some(c) => c,
+        None => bail!("no --chain-id given and no genesis in {} to read it from", home.0.display()),
+    };
+    let rpc = Rpc::new(&f.node)?;
     let (from, msg) = match &a.module {
         TxModule::Token(cmd) => {
             let key = ring.resolve(cmd.from_key())?;
             let msg = cmd.to_msg(key.address).map_err(|e| anyhow!(e.message))?;
             (key, msg.to_any())
         }
-    };
-    let chain_id = match f.chain_id.clone().or_else(|| genesis_chain_id(home)) {
-        Some(c) => c,
-        None => bail!("no --chain-id given and no genesis in {} to read it from", home.0.display()),
+        TxModule::Did(cmd) => super::did::build_msg(&ring, &rpc, &chain_id, cmd).await?,
     };
     let gas = if f.gas == "auto" {
         GasSetting::Auto { adjustment_percent: percent(&f.gas_adjustment)? }
@@ -122,7 +127,6 @@ pub async fn run(home: &Home, a: TxArgs) -> Result<()> {
         account_number: f.account_number,
         sequence: f.sequence,
     };
-    let rpc = Rpc::new(&f.node)?;
     let tx = build_tx(&rpc, &from, vec![msg], &params).await?;
 
     if !f.yes && std::io::stdin().is_terminal() {

@@ -1,0 +1,461 @@
+//! `salusd tx did ...` and `salusd query did ...`. The node supplies keys, signing, resolution
+//! and transport; this file says what each command does to a document.
+
+use clap::{Args, Subcommand};
+use prost::Message;
+use salus_proto::salus::did::v1 as pb;
+use salus_sdk::Error;
+
+use crate::crypto::{Jwk, PublicKey};
+use crate::document::{MethodType, Relationship};
+use crate::error::DidError;
+use crate::method::{check_fragment, Did};
+use crate::query::{HISTORY_PATH, PARAMS_PATH, RESOLVE_PATH};
+
+/// Who authorises a change, and who pays for it.
+#[derive(Debug, Args, Clone)]
+pub struct Authority {
+    /// Keyring key that signs the DID proof: a capabilityInvocation key of the DID, or of one of
+    /// its controllers.
+    #[arg(long)]
+    pub key: String,
+    /// Keyring key (secp256k1) that signs the transaction and pays its fee [default: --key].
+    #[arg(long)]
+    pub from: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TxCmd {
+    /// Create the DID of a keyring key. The DID is derived from the key, which becomes #key-1 with
+    /// every signing relationship.
+    Create {
+        #[command(flatten)]
+        auth: Authority,
+        /// A service, as FRAGMENT=TYPE=ENDPOINT (e.g. fhir=FhirEndpoint=https://h.example/fhir). Repeatable.
+        #[arg(long = "service", value_name = "FRAGMENT=TYPE=ENDPOINT")]
+        services: Vec<String>,
+        /// A controller DID other than the DID itself. Repeatable.
+        #[arg(long)]
+        controller: Vec<String>,
+        /// Publish the key as a JsonWebKey2020 (publicKeyJwk).
+        #[arg(long)]
+        jwk: bool,
+    },
+    /// Add a verification method: a keyring key (--new-key) or a public key (--public-key-multibase).
+    #[command(name = "add-key")]
+    AddKey {
+        did: String,
+        #[command(flatten)]
+        auth: Authority,
+        /// Keyring key to add.
+        #[arg(long, required_unless_present = "public_key_multibase", conflicts_with = "public_key_multibase")]
+        new_key: Option<String>,
+        /// A public key to add, e.g. an X25519 key (z6LS...) for keyAgreement.
+        #[arg(long)]
+        public_key_multibase: Option<String>,
+        /// Fragment of the new method's id [default: the next free key-N].
+        #[arg(long)]
+        id: Option<String>,
+        /// Relationships, comma separated [default: authentication,assertionMethod; keyAgreement for X25519].
+        #[arg(long, value_delimiter = ',')]
+        relationships: Vec<String>,
+        /// Publish the key as a JsonWebKey2020 (publicKeyJwk).
+        #[arg(long)]
+        jwk: bool,
+    },
+    /// Remove a verification method and every reference to it.
+    #[command(name = "remove-key")]
+    RemoveKey {
+        did: String,
+        /// The method's fragment (key-2) or DID URL.
+        key_id: String,
+        #[command(flatten)]
+        auth: Authority,
+    },
+    /// Replace the DID's controllers (give the DID itself to stay self-controlled).
+    #[command(name = "set-controller")]
+    SetController {
+        did: String,
+        #[arg(required = true)]
+        controllers: Vec<String>,
+        #[command(flatten)]
+        auth: Authority,
+    },
+    /// Add a service endpoint.
+    #[command(name = "add-service")]
+    AddService {
+        did: String,
+        /// The service's fragment, e.g. fhir.
+        #[arg(long)]
+        id: String,
+        /// Service type, e.g. FhirEndpoint. Repeatable.
+        #[arg(long = "type", required = true)]
+        service_type: Vec<String>,
+        /// Endpoint URI. Repeatable.
+        #[arg(long, required = true)]
+        endpoint: Vec<String>,
+        #[command(flatten)]
+        auth: Authority,
+    },
+    /// Remove a service endpoint.
+    #[command(name = "remove-service")]
+    RemoveService {
+        did: String,
+        /// The service's fragment or DID URL.
+        service_id: String,
+        #[command(flatten)]
+        auth: Authority,
+    },
+    /// Deactivate the DID for good: nothing can update or recreate it afterwards.
+    Deactivate {
+        did: String,
+        #[command(flatten)]
+        auth: Authority,
+    },
+}
+
+/// What a command does to the DID's document.
+pub enum Change {
+    Create(pb::DidDocument),
+    Update(pb::DidDocument),
+    Deactivate,
+}
+
+fn bad(message: String) -> Error {
+    DidError::InvalidDocument.with(message)
+}
+
+/// A verification method for `key` as the CLI publishes it.
+pub fn method_for_key(did: &Did, fragment: &str, key: &PublicKey, jwk: bool) -> pb::VerificationMethod {
+    let kind = match key {
+        _ if jwk => MethodType::JsonWebKey2020,
+        PublicKey::Ed25519(_) => MethodType::Ed25519VerificationKey2020,
+        PublicKey::Secp256k1(_) => MethodType::EcdsaSecp256k1VerificationKey2019,
+        PublicKey::X25519(_) => MethodType::X25519KeyAgreementKey2020,
+        PublicKey::P256(_) => MethodType::JsonWebKey2020,
+    };
+    let in_jwk = kind == MethodType::JsonWebKey2020 || matches!(key, PublicKey::Secp256k1(_));
+    let (public_key_multibase, public_key_jwk) = if in_jwk {
+        let j = key.to_jwk();
+        (String::new(), Some(pb::PublicKeyJwk { kty: j.kty, crv: j.crv, x: j.x, y: j.y }))
+    } else {
+        (key.to_multibase(), None)
+    };
+    pb::VerificationMethod {
+        id: did.url(fragment),
+        r#type: kind.name().to_string(),
+        controller: did.to_string(),
+        public_key_multibase,
+        public_key_jwk,
+    }
+}
+
+/// The first document of `key`'s DID: the key as #key-1 in every signing relationship.
+pub fn new_document(
+    key: &PublicKey,
+    jwk: bool,
+    services: &[String],
+    controllers: &[String],
+) -> Result<pb::DidDocument, Error> {
+    if !key.can_sign() {
+        return Err(DidError::UnsupportedKeyType.with("a DID is created with a signing key (ed25519 or secp256k1)"));
+    }
+    let did = Did::from_key(key);
+    let vm = method_for_key(&did, "key-1", key, jwk);
+    let id = vm.id.clone();
+    let mut doc = pb::DidDocument {
+        id: did.to_string(),
+        controller: controllers.to_vec(),
+        verification_method: vec![vm],
+        authentication: vec![id.clone()],
+        assertion_method: vec![id.clone()],
+        capability_invocation: vec![id.clone()],
+        capability_delegation: vec![id],
+        ..Default::default()
+    };
+    if !controllers.is_empty() && !controllers.contains(&did.to_string()) {
+        // Other controllers given: keep the DID among them so its own key can still act.
+        doc.controller.insert(0, did.to_string());
+    }
+    for s in services {
+        doc.service.push(parse_service(&did, s)?);
+    }
+    Ok(doc)
+}
+
+fn parse_service(did: &Did, s: &str) -> Result<pb::Service, Error> {
+    let mut parts = s.splitn(3, '=');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(f), Some(t), Some(e)) if !f.is_empty() => {
+            check_fragment("--service", f)?;
+            Ok(pb::Service { id: did.url(f), r#type: vec![t.to_string()], service_endpoint: vec![e.to_string()] })
+        }
+        _ => Err(bad(format!(
+            "--service `{s}` must be FRAGMENT=TYPE=ENDPOINT, e.g. fhir=FhirEndpoint=https://h.example/fhir"
+        ))),
+    }
+}
+
+/// `key-2` or `did:salus:...#key-2` to a DID URL of `did`.
+fn full_id(did: &str, id: &str) -> String {
+    if id.contains('#') {
+        id.to_string()
+    } else {
+        format!("{did}#{id}")
+    }
+}
+
+fn next_key_fragment(doc: &pb::DidDocument) -> String {
+    (1..)
+        .map(|n| format!("key-{n}"))
+        .find(|f| !doc.verification_method.iter().any(|m| m.id.ends_with(&format!("#{f}"))))
+        .unwrap()
+}
+
+impl TxCmd {
+    pub fn authority(&self) -> &Authority {
+        match self {
+            TxCmd::Create { auth, .. }
+            | TxCmd::AddKey { auth, .. }
+            | TxCmd::RemoveKey { auth, .. }
+            | TxCmd::SetController { auth, .. }
+            | TxCmd::AddService { auth, .. }
+            | TxCmd::RemoveService { auth, .. }
+            | TxCmd::Deactivate { auth, .. } => auth,
+        }
+    }
+
+    /// The DID the command changes; `None` for create, whose DID comes from the key.
+    pub fn did(&self) -> Option<&str> {
+        match self {
+            TxCmd::Create { .. } => None,
+            TxCmd::AddKey { did, .. }
+            | TxCmd::RemoveKey { did, .. }
+            | TxCmd::SetController { did, .. }
+            | TxCmd::AddService { did, .. }
+            | TxCmd::RemoveService { did, .. }
+            | TxCmd::Deactivate { did, .. } => Some(did),
+        }
+    }
+
+    /// The keyring key that add-key adds.
+    pub fn new_key_name(&self) -> Option<&str> {
+        match self {
+            TxCmd::AddKey { new_key, .. } => new_key.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The change to make: `key` is the proof key, `current` the DID's current document (none
+    /// for create), `new_key` the public key of `--new-key`.
+    pub fn change(
+        &self,
+        key: &PublicKey,
+        current: Option<&pb::DidDocument>,
+        new_key: Option<&PublicKey>,
+    ) -> Result<Change, Error> {
+        let current = match (self, current) {
+            (TxCmd::Create { services, controller, jwk, .. }, _) => {
+                return new_document(key, *jwk, services, controller).map(Change::Create)
+            }
+            (TxCmd::Deactivate { .. }, _) => return Ok(Change::Deactivate),
+            (_, Some(c)) => c,
+            (_, None) => return Err(DidError::NotFound.with("the DID has no current document")),
+        };
+        let mut doc = current.clone();
+        let did = Did::parse("did", &doc.id)?;
+        match self {
+            TxCmd::AddKey { public_key_multibase, id, relationships, jwk, .. } => {
+                let key = match (new_key, public_key_multibase) {
+                    (Some(k), _) => k.clone(),
+                    (None, Some(mb)) => {
+                        PublicKey::from_multibase(mb).map_err(|e| bad(format!("--public-key-multibase {e}")))?
+                    }
+                    (None, None) => return Err(bad("give --new-key or --public-key-multibase".into())),
+                };
+                if doc.verification_method.iter().any(|m| method_key(m).as_ref() == Some(&key)) {
+                    return Err(bad("the document already lists this key".into()));
+                }
+                let fragment = id.clone().unwrap_or_else(|| next_key_fragment(&doc));
+                check_fragment("--id", &fragment)?;
+                let vm = method_for_key(&did, &fragment, &key, *jwk);
+                let rels = if relationships.is_empty() {
+                    if key.can_sign() {
+                        vec![Relationship::Authentication, Relationship::AssertionMethod]
+                    } else {
+                        vec![Relationship::KeyAgreement]
+                    }
+                } else {
+                    relationships
+                        .iter()
+                        .map(|r| {
+                            Relationship::parse(r.trim()).ok_or_else(|| {
+                                bad(format!(
+                                    "--relationships: `{r}` is not one of {}",
+                                    Relationship::ALL.map(Relationship::name).join(", ")
+                                ))
+                            })
+                        })
+                        .collect::<Result<Vec<_>, _>>()?
+                };
+                for rel in rels {
+                    push_ref(&mut doc, rel, vm.id.clone());
+                }
+                doc.verification_method.push(vm);
+            }
+            TxCmd::RemoveKey { key_id, .. } => {
+                let id = full_id(&doc.id, key_id);
+                let before = doc.verification_method.len();
+                doc.verification_method.retain(|m| m.id != id);
+                if doc.verification_method.len() == before {
+                    return Err(
+                        DidError::UnknownVerificationMethod.with(format!("{id} is not in the current document"))
+                    );
+                }
+                for rel in Relationship::ALL {
+                    refs_mut(&mut doc, rel).retain(|r| *r != id);
+                }
+            }
+            TxCmd::SetController { controllers, .. } => {
+                doc.controller = if controllers == &[doc.id.clone()] { Vec::new() } else { controllers.clone() };
+            }
+            TxCmd::AddService { id, service_type, endpoint, .. } => {
+                check_fragment("--id", id)?;
+                let sid = did.url(id);
+                if doc.service.iter().any(|s| s.id == sid) {
+                    return Err(bad(format!("service {sid} exists: remove it first or pick another --id")));
+                }
+                doc.service.push(pb::Service {
+                    id: sid,
+                    r#type: service_type.clone(),
+                    service_endpoint: endpoint.clone(),
+                });
+            }
+            TxCmd::RemoveService { service_id, .. } => {
+                let id = full_id(&doc.id, service_id);
+                let before = doc.service.len();
+                doc.service.retain(|s| s.id != id);
+                if doc.service.len() == before {
+                    return Err(bad(format!("service {id} is not in the current document")));
+                }
+            }
+            TxCmd::Create { .. } | TxCmd::Deactivate { .. } => unreachable!("handled above"),
+        }
+        Ok(Change::Update(doc))
+    }
+}
+
+fn refs_mut(doc: &mut pb::DidDocument, rel: Relationship) -> &mut Vec<String> {
+    match rel {
+        Relationship::Authentication => &mut doc.authentication,
+        Relationship::AssertionMethod => &mut doc.assertion_method,
+        Relationship::KeyAgreement => &mut doc.key_agreement,
+        Relationship::CapabilityInvocation => &mut doc.capability_invocation,
+        Relationship::CapabilityDelegation => &mut doc.capability_delegation,
+    }
+}
+
+fn push_ref(doc: &mut pb::DidDocument, rel: Relationship, id: String) {
+    let refs = refs_mut(doc, rel);
+    if !refs.contains(&id) {
+        refs.push(id);
+    }
+}
+
+/// The public key of a method in wire form.
+pub fn method_key(m: &pb::VerificationMethod) -> Option<PublicKey> {
+    match &m.public_key_jwk {
+        Some(j) => {
+            PublicKey::from_jwk(&Jwk { kty: j.kty.clone(), crv: j.crv.clone(), x: j.x.clone(), y: j.y.clone() }).ok()
+        }
+        None => PublicKey::from_multibase(&m.public_key_multibase).ok(),
+    }
+}
+
+/// The id of the method of `doc` under `rel` whose key is `key`.
+pub fn find_method(doc: &pb::DidDocument, key: &PublicKey, rel: Relationship) -> Option<String> {
+    let refs = match rel {
+        Relationship::Authentication => &doc.authentication,
+        Relationship::AssertionMethod => &doc.assertion_method,
+        Relationship::KeyAgreement => &doc.key_agreement,
+        Relationship::CapabilityInvocation => &doc.capability_invocation,
+        Relationship::CapabilityDelegation => &doc.capability_delegation,
+    };
+    doc.verification_method
+        .iter()
+        .find(|m| refs.contains(&m.id) && method_key(m).as_ref() == Some(key))
+        .map(|m| m.id.clone())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueryCmd {
+    /// Resolve a DID: its document with DID Core document metadata (a DID Resolution result).
+    Resolve {
+        did: String,
+        /// Resolve this version instead of the latest.
+        #[arg(long)]
+        version_id: Option<u64>,
+    },
+    /// Every version of a DID: operation, block time, height and document hash.
+    History { did: String },
+    /// The DID module's parameters.
+    Params,
+}
+
+pub struct QueryRequest {
+    pub path: &'static str,
+    pub data: Vec<u8>,
+}
+
+impl QueryCmd {
+    pub fn request(&self) -> Result<QueryRequest, Error> {
+        Ok(match self {
+            QueryCmd::Resolve { did, version_id } => {
+                Did::parse("did", did)?;
+                QueryRequest {
+                    path: RESOLVE_PATH,
+                    data: pb::QueryResolveRequest { did: did.clone(), version_id: version_id.unwrap_or(0) }
+                        .encode_to_vec(),
+                }
+            }
+            QueryCmd::History { did } => {
+                Did::parse("did", did)?;
+                QueryRequest { path: HISTORY_PATH, data: pb::QueryHistoryRequest { did: did.clone() }.encode_to_vec() }
+            }
+            QueryCmd::Params => QueryRequest { path: PARAMS_PATH, data: Vec::new() },
+        })
+    }
+
+    /// The answer as JSON: a DID Resolution result for resolve (DID Core property names).
+    pub fn response_json(&self, bytes: &[u8]) -> anyhow::Result<serde_json::Value> {
+        Ok(match self {
+            QueryCmd::Resolve { .. } => crate::json::resolution(&pb::QueryResolveResponse::decode(bytes)?),
+            QueryCmd::History { did } => {
+                let r = pb::QueryHistoryResponse::decode(bytes)?;
+                let versions: Vec<_> = r
+                    .versions
+                    .iter()
+                    .map(|v| {
+                        serde_json::json!({
+                            "versionId": v.version_id.to_string(),
+                            "operation": v.operation,
+                            "time": v.time.as_ref().map(crate::json::datetime),
+                            "height": v.height.to_string(),
+                            "documentHash": v.document_hash.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+                        })
+                    })
+                    .collect();
+                serde_json::json!({ "did": did, "versions": versions })
+            }
+            QueryCmd::Params => {
+                let p = pb::QueryParamsResponse::decode(bytes)?.params.unwrap_or_default();
+                serde_json::json!({
+                    "maxVerificationMethods": p.max_verification_methods,
+                    "maxServices": p.max_services,
+                    "maxControllers": p.max_controllers,
+                    "maxDocumentBytes": p.max_document_bytes,
+                })
+            }
+        })
+    }
+}

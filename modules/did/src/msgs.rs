@@ -1,0 +1,153 @@
+//! The DID messages as domain types, decoded from salus.did.v1.
+
+use prost::Message;
+use salus_proto::salus::did::v1 as pb;
+use salus_proto::Any;
+use salus_sdk::{Address, Error, Msg, SdkCode};
+
+use crate::error::DidError;
+use crate::method::{Did, DidUrl};
+use crate::proof::Proof;
+
+pub const MSG_CREATE_DID_URL: &str = "/salus.did.v1.MsgCreateDid";
+pub const MSG_UPDATE_DID_URL: &str = "/salus.did.v1.MsgUpdateDid";
+pub const MSG_DEACTIVATE_DID_URL: &str = "/salus.did.v1.MsgDeactivateDid";
+
+/// `signer` signs the transaction and pays; the proof carries the authority over the DID. The
+/// document stays in its wire form until the handler checks it against the chain's params.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DidMsg {
+    Create { signer: Address, document: pb::DidDocument, proof: Proof },
+    Update { signer: Address, document: pb::DidDocument, version: u64, proof: Proof },
+    Deactivate { signer: Address, did: Did, version: u64, proof: Proof },
+}
+
+fn decode_failed(url: &str, e: prost::DecodeError) -> Error {
+    Error::sdk(SdkCode::TxDecode, format!("{url} does not decode: {e}"))
+}
+
+fn proof(p: Option<pb::DidProof>) -> Result<Proof, Error> {
+    let p = p.ok_or_else(|| DidError::InvalidProof.with("proof is missing: sign the operation with a DID key"))?;
+    Ok(Proof { verification_method: p.verification_method, signature: p.signature })
+}
+
+fn document(d: Option<pb::DidDocument>) -> Result<pb::DidDocument, Error> {
+    d.ok_or_else(|| DidError::InvalidDocument.with("document is missing"))
+}
+
+impl DidMsg {
+    pub const TYPE_URLS: [&'static str; 3] = [MSG_CREATE_DID_URL, MSG_UPDATE_DID_URL, MSG_DEACTIVATE_DID_URL];
+
+    pub fn decode(any: &Any) -> Result<Self, Error> {
+        let bytes = any.value.as_slice();
+        match any.type_url.as_str() {
+            MSG_CREATE_DID_URL => {
+                let m = pb::MsgCreateDid::decode(bytes).map_err(|e| decode_failed(MSG_CREATE_DID_URL, e))?;
+                Ok(DidMsg::Create {
+                    signer: Address::parse("signer", &m.signer)?,
+                    document: document(m.document)?,
+                    proof: proof(m.proof)?,
+                })
+            }
+            MSG_UPDATE_DID_URL => {
+                let m = pb::MsgUpdateDid::decode(bytes).map_err(|e| decode_failed(MSG_UPDATE_DID_URL, e))?;
+                Ok(DidMsg::Update {
+                    signer: Address::parse("signer", &m.signer)?,
+                    document: document(m.document)?,
+                    version: m.version,
+                    proof: proof(m.proof)?,
+                })
+            }
+            MSG_DEACTIVATE_DID_URL => {
+                let m = pb::MsgDeactivateDid::decode(bytes).map_err(|e| decode_failed(MSG_DEACTIVATE_DID_URL, e))?;
+                Ok(DidMsg::Deactivate {
+                    signer: Address::parse("signer", &m.signer)?,
+                    did: Did::parse("did", &m.did)?,
+                    version: m.version,
+                    proof: proof(m.proof)?,
+                })
+            }
+            other => Err(Error::sdk(SdkCode::UnknownRequest, format!("the did module does not handle {other}"))),
+        }
+    }
+
+    pub fn to_any(&self) -> Any {
+        match self {
+            DidMsg::Create { signer, document, proof } => salus_proto::to_any(&pb::MsgCreateDid {
+                signer: signer.to_string(),
+                document: Some(document.clone()),
+                proof: Some(proof.to_proto()),
+            }),
+            DidMsg::Update { signer, document, version, proof } => salus_proto::to_any(&pb::MsgUpdateDid {
+                signer: signer.to_string(),
+                document: Some(document.clone()),
+                version: *version,
+                proof: Some(proof.to_proto()),
+            }),
+            DidMsg::Deactivate { signer, did, version, proof } => salus_proto::to_any(&pb::MsgDeactivateDid {
+                signer: signer.to_string(),
+                did: did.to_string(),
+                version: *version,
+                proof: Some(proof.to_proto()),
+            }),
+        }
+    }
+
+    /// The DID the message acts on (its syntax is checked by `validate_basic`).
+    pub fn did(&self) -> &str {
+        match self {
+            DidMsg::Create { document, .. } | DidMsg::Update { document, .. } => &document.id,
+            DidMsg::Deactivate { did, .. } => did.as_str(),
+        }
+    }
+
+    pub fn proof(&self) -> &Proof {
+        match self {
+            DidMsg::Create { proof, .. } | DidMsg::Update { proof, .. } | DidMsg::Deactivate { proof, .. } => proof,
+        }
+    }
+}
+
+impl Msg for DidMsg {
+    fn type_url(&self) -> &'static str {
+        match self {
+            DidMsg::Create { .. } => MSG_CREATE_DID_URL,
+            DidMsg::Update { .. } => MSG_UPDATE_DID_URL,
+            DidMsg::Deactivate { .. } => MSG_DEACTIVATE_DID_URL,
+        }
+    }
+
+    fn validate_basic(&self) -> Result<(), Error> {
+        let did = match self {
+            DidMsg::Create { document, .. } | DidMsg::Update { document, .. } => {
+                Did::parse("document.id", &document.id)?
+            }
+            DidMsg::Deactivate { did, .. } => did.clone(),
+        };
+        if let DidMsg::Create { document, proof, .. } = self {
+            DidUrl::parse("proof.verification_method", &proof.verification_method)?;
+            if !proof.verification_method.starts_with(&format!("{}#", document.id)) {
+                return Err(DidError::Unauthorized.with(
+                    "proof.verification_method: a DID is created with a key of its own document, not another DID's",
+                ));
+            }
+        }
+        if let DidMsg::Update { version: 0, .. } | DidMsg::Deactivate { version: 0, .. } = self {
+            return Err(DidError::WrongVersion
+                .with(format!("version is 0: give the version of {did} you are replacing (resolve it to see)")));
+        }
+        DidUrl::parse("proof.verification_method", &self.proof().verification_method)?;
+        if self.proof().signature.is_empty() {
+            return Err(DidError::InvalidProof.with("proof.signature is empty"));
+        }
+        Ok(())
+    }
+
+    fn signers(&self) -> Vec<Address> {
+        match self {
+            DidMsg::Create { signer, .. } | DidMsg::Update { signer, .. } | DidMsg::Deactivate { signer, .. } => {
+                vec![*signer]
+            }
+        }
+    }
+}
