@@ -42,3 +42,19 @@ fn running_out_of_gas_is_code_11_and_keeps_the_fee() {
     assert_eq!(chain.balance(&alice.address), 1_000_000_000 - 2 - 3 * 200, "all three fees were paid");
     assert_eq!(chain.account(&alice.address).unwrap().1, 3);
 }
+
+#[test]
+fn a_tx_refused_by_check_tx_leaves_the_mempool_state_as_it_was() {
+    let mut chain = TestChain::new();
+    let (alice, bob) = (key(1), key(3));
+    // The message fails (more than alice has); CheckTx refuses the tx, so it never enters the
+    // mempool and its fee and sequence bump must not count for the next tx.
+    let refused = sign(&alice, vec![send_msg(&alice.address, &bob.address, "999999999999")], &chain.spec(&alice));
+    assert_code(&chain.app.check_tx(&refused, false), "sdk", 5);
+    let next = sign(&alice, vec![send_msg(&alice.address, &bob.address, "5")], &chain.spec(&alice));
+    let checked = chain.app.check_tx(&next, false);
+    assert!(checked.is_ok(), "the same sequence is still free: {checked:?}");
+    // And an accepted tx does advance the mempool's sequence.
+    let again = sign(&alice, vec![send_msg(&alice.address, &bob.address, "5")], &chain.spec(&alice));
+    assert_code(&chain.app.check_tx(&again, false), "sdk", 32);
+}

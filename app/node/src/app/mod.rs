@@ -10,7 +10,7 @@ pub mod query;
 pub mod sigcache;
 
 use anyhow::{anyhow, bail, Context, Result};
-use salus_sdk::state::Writes;
+use salus_sdk::state::{apply, Writes};
 use salus_sdk::{BlockCtx, Overlay, StateRead, StateWrite};
 use salus_store::{Prepared, Snapshot, Storage};
 
@@ -154,10 +154,17 @@ impl App {
     pub fn check_tx(&mut self, tx: &[u8], recheck: bool) -> TxOutcome {
         let ctx =
             BlockCtx { chain_id: self.chain_id.clone(), height: self.mempool_height, time_secs: 0, time_nanos: 0 };
-        let mut state = Overlay::resume(&self.committed, std::mem::take(&mut self.mempool));
+        let mut mempool = Overlay::resume(&self.committed, std::mem::take(&mut self.mempool));
         let mode = if recheck { Mode::Recheck } else { Mode::Check };
-        let outcome = run_tx(&mut state, tx, mode, &ctx, &self.limits, &mut self.sigs);
-        self.mempool = state.into_parts().0;
+        // A refused tx never enters the mempool, so nothing it did (not even its fee and
+        // sequence bump, which a failed message keeps in a block) may reach the mempool's state.
+        let mut this_tx = Overlay::new(&mempool);
+        let outcome = run_tx(&mut this_tx, tx, mode, &ctx, &self.limits, &mut self.sigs);
+        let (writes, _) = this_tx.into_parts();
+        if outcome.is_ok() {
+            apply(&mut mempool, writes, Vec::new()).expect("an unmetered overlay accepts every write");
+        }
+        self.mempool = mempool.into_parts().0;
         outcome
     }
 
