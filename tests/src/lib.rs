@@ -44,7 +44,7 @@ pub fn free_ports(n: usize) -> Vec<u16> {
 pub fn run_salusd(home: &Path, rpc: &str, args: &[&str]) -> Result<CliResult> {
     let mut cmd = Command::new(salusd_bin());
     cmd.args(args).arg("--home").arg(home).stdin(Stdio::null());
-    if matches!(args.first(), Some(&"tx") | Some(&"query") | Some(&"status")) {
+    if matches!(args.first(), Some(&"tx") | Some(&"query") | Some(&"status") | Some(&"did")) {
         cmd.args(["--node", rpc]);
     }
     let out: Output = cmd.output()?;

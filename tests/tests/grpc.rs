@@ -76,6 +76,7 @@ async fn grpc_reflection_lists_and_describes_the_services() {
         "cosmos.tx.v1beta1.Service",
         "cosmos.base.node.v1beta1.Service",
         "cosmos.base.tendermint.v1beta1.Service",
+        "salus.did.v1.Query",
     ] {
         assert!(names.contains(&expected), "{expected} missing from {names:?}");
     }

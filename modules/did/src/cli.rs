@@ -53,7 +53,7 @@ pub enum TxCmd {
         /// A public key to add, e.g. an X25519 key (z6LS...) for keyAgreement.
         #[arg(long)]
         public_key_multibase: Option<String>,
-        /// Fragment of the new method's id [default: the next free key-N].
+        /// Fragment of the new method's id [default: key-N, N the version this adds].
         #[arg(long)]
         id: Option<String>,
         /// Relationships, comma separated [default: authentication,assertionMethod; keyAgreement for X25519].
@@ -205,11 +205,13 @@ fn full_id(did: &str, id: &str) -> String {
     }
 }
 
-fn next_key_fragment(doc: &pb::DidDocument) -> String {
-    (1..)
+/// `key-N`, N the version that adds the key: versions only grow, so a fragment that named a key
+/// removed earlier is never given to another key (a signature names its key by that fragment).
+fn next_key_fragment(doc: &pb::DidDocument, next_version: u64) -> String {
+    (next_version..)
         .map(|n| format!("key-{n}"))
         .find(|f| !doc.verification_method.iter().any(|m| m.id.ends_with(&format!("#{f}"))))
-        .unwrap()
+        .expect("some key-N is free")
 }
 
 impl TxCmd {
@@ -246,15 +248,15 @@ impl TxCmd {
         }
     }
 
-    /// The change to make: `key` is the proof key, `current` the DID's current document (none
-    /// for create), `new_key` the public key of `--new-key`.
+    /// The change to make: `key` is the proof key, `current` the DID's current document and
+    /// version (none for create), `new_key` the public key of `--new-key`.
     pub fn change(
         &self,
         key: &PublicKey,
-        current: Option<&pb::DidDocument>,
+        current: Option<(&pb::DidDocument, u64)>,
         new_key: Option<&PublicKey>,
     ) -> Result<Change, Error> {
-        let current = match (self, current) {
+        let (current, version) = match (self, current) {
             (TxCmd::Create { services, controller, jwk, .. }, _) => {
                 return new_document(key, *jwk, services, controller).map(Change::Create)
             }
@@ -276,7 +278,7 @@ impl TxCmd {
                 if doc.verification_method.iter().any(|m| method_key(m).as_ref() == Some(&key)) {
                     return Err(bad("the document already lists this key".into()));
                 }
-                let fragment = id.clone().unwrap_or_else(|| next_key_fragment(&doc));
+                let fragment = id.clone().unwrap_or_else(|| next_key_fragment(&doc, version + 1));
                 check_fragment("--id", &fragment)?;
                 let vm = method_for_key(&did, &fragment, &key, *jwk);
                 let rels = if relationships.is_empty() {

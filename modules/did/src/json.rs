@@ -129,13 +129,12 @@ pub fn resolution_error(error: &str, message: &str) -> Value {
     })
 }
 
-/// `YYYY-MM-DDThh:mm:ssZ` (with fractional seconds when there are any).
+/// `YYYY-MM-DDThh:mm:ssZ`: DID Core wants XML datetimes in UTC without sub-second precision.
 pub fn datetime(t: &prost_types::Timestamp) -> String {
     let days = t.seconds.div_euclid(86_400);
     let secs = t.seconds.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    let frac = if t.nanos > 0 { format!(".{:09}", t.nanos).trim_end_matches('0').to_string() } else { String::new() };
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}{frac}Z", secs / 3600, secs % 3600 / 60, secs % 60)
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
@@ -161,7 +160,7 @@ mod tests {
         let t = |seconds, nanos| prost_types::Timestamp { seconds, nanos };
         assert_eq!(datetime(&t(0, 0)), "1970-01-01T00:00:00Z");
         assert_eq!(datetime(&t(1_800_000_000, 0)), "2027-01-15T08:00:00Z");
-        assert_eq!(datetime(&t(951_782_400, 500_000_000)), "2000-02-29T00:00:00.5Z");
+        assert_eq!(datetime(&t(951_782_400, 500_000_000)), "2000-02-29T00:00:00Z");
         assert_eq!(datetime(&t(-1, 0)), "1969-12-31T23:59:59Z");
     }
 }

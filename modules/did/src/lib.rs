@@ -3,6 +3,7 @@
 //! version kept and resolvable. Other modules ask [`DidRead`].
 
 pub mod cli;
+pub mod conformance;
 pub mod crypto;
 pub mod document;
 pub mod error;

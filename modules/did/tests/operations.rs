@@ -378,3 +378,75 @@ fn a_gas_meter_pays_for_proof_checks() {
     let mut state = Overlay::metered(&snap, &tight);
     assert!(handler::execute(&mut state, &chain.ctx(CHAIN), &msg).unwrap_err().is(salus_sdk::SdkCode::OutOfGas));
 }
+
+#[test]
+fn every_resolved_version_conforms_to_did_core() {
+    use salus_did::conformance::resolution_problems;
+    use salus_did::json;
+
+    let mut chain = Chain::new();
+    let (patient, hospital) = (Ed::new(1), Ed::new(2));
+    let hospital_did = create(&mut chain, &hospital);
+    let did = create(&mut chain, &patient);
+    let vm = format!("{did}#key-1");
+
+    // A rich document: a secp256k1 JWK, an X25519 key agreement key, services, a controller.
+    let (_, doc) = chain.current(&did);
+    let mut rich = doc.clone();
+    let k1 = secp256k1::PublicKey::from_secret_key(
+        secp256k1::SECP256K1,
+        &secp256k1::SecretKey::from_slice(&[3; 32]).unwrap(),
+    );
+    let k1_vm = cli::method_for_key(&did, "key-2", &PublicKey::Secp256k1(k1.serialize()), true);
+    rich.assertion_method.push(k1_vm.id.clone());
+    rich.verification_method.push(k1_vm);
+    let x = cli::method_for_key(&did, "enc-1", &PublicKey::X25519([4; 32]), false);
+    rich.key_agreement.push(x.id.clone());
+    rich.verification_method.push(x);
+    rich.service.push(pb::Service {
+        id: did.url("fhir"),
+        r#type: vec!["FhirEndpoint".into()],
+        service_endpoint: vec!["https://h.example/fhir".into(), "https://backup.example/fhir".into()],
+    });
+    rich.controller = vec![did.to_string(), hospital_did.to_string()];
+    chain.run(&update_msg(&patient, &vm, rich, 1)).unwrap();
+    chain.run(&deactivate_msg(&hospital, &format!("{hospital_did}#key-1"), &did, 2)).unwrap();
+
+    let snap = chain.snap();
+    for version in 1..=3 {
+        let r = snap.resolve(&did, Some(version)).unwrap().unwrap();
+        let result = json::resolution(&salus_did::query::to_proto(&r));
+        let problems = resolution_problems(&result);
+        assert!(problems.is_empty(), "version {version}: {problems:?}\n{result:#}");
+    }
+    let v2 = json::resolution(&salus_did::query::to_proto(&snap.resolve(&did, Some(2)).unwrap().unwrap()));
+    assert_eq!(v2["didDocumentMetadata"]["nextVersionId"], "3");
+    assert_eq!(v2["didDocumentMetadata"]["deactivated"], true);
+    assert_eq!(v2["didDocument"]["controller"].as_array().unwrap().len(), 2);
+
+    // The checker is not blind: each broken copy is caught.
+    type Breakage = fn(&mut serde_json::Value);
+    let breakages: [(&str, Breakage); 5] = [
+        ("id is required", |v| {
+            v["didDocument"].as_object_mut().unwrap().remove("id");
+        }),
+        ("references no verificationMethod", |v| {
+            v["didDocument"]["authentication"] =
+                serde_json::json!([format!("{}#gone", v["didDocument"]["id"].as_str().unwrap())]);
+        }),
+        ("is not unique", |v| {
+            let first = v["didDocument"]["verificationMethod"][0].clone();
+            v["didDocument"]["verificationMethod"].as_array_mut().unwrap().push(first);
+        }),
+        ("created must be an XML datetime", |v| v["didDocumentMetadata"]["created"] = "2026-01-01T00:00:00.5Z".into()),
+        ("exactly one of publicKeyJwk", |v| {
+            v["didDocument"]["verificationMethod"][0]["publicKeyJwk"] = serde_json::json!({"kty": "OKP"});
+        }),
+    ];
+    for (words, breakage) in breakages {
+        let mut broken = v2.clone();
+        breakage(&mut broken);
+        let problems = resolution_problems(&broken);
+        assert!(problems.iter().any(|p| p.contains(words)), "expected `{words}` in {problems:?}");
+    }
+}

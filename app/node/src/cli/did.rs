@@ -69,7 +69,7 @@ pub async fn build_msg(ring: &Keyring, rpc: &Rpc, chain_id: &str, cmd: &TxCmd) -
     let document = current.did_document.unwrap_or_default();
     let vm = proof_method(rpc, &document, &public, &auth.key).await?;
     let new_key = cmd.new_key_name().map(|n| ring.get_any(n).map(|k| k.public_key())).transpose()?;
-    let msg = match cmd.change(&public, Some(&document), new_key.as_ref()).map_err(|e| anyhow!(e.message))? {
+    let msg = match cmd.change(&public, Some((&document, version)), new_key.as_ref()).map_err(|e| anyhow!(e.message))? {
         Change::Update(new) => {
             let proof = prove(Operation::Update, &did, version, Some(hash_proto(&new)), &vm);
             DidMsg::Update { signer: payer.address, document: new, version, proof }
