@@ -38,6 +38,9 @@ pub enum KeysCmd {
         /// Print only the address.
         #[arg(long, short)]
         address: bool,
+        /// Print only the did:salus DID the key creates.
+        #[arg(long, conflicts_with = "address")]
+        did: bool,
         #[arg(long, short, value_enum, default_value_t)]
         output: OutputFormat,
     },
@@ -117,7 +120,7 @@ pub fn run(home: &Home, cmd: KeysCmd) -> Result<()> {
             print(output, &serde_json::Value::Array(keys));
             Ok(())
         }
-        KeysCmd::Show { name, address, output } => {
+        KeysCmd::Show { name, address, did, output } => {
             let key = if crate::keyring::looks_like_address(&name) {
                 AnyKey::Secp256k1(ring.resolve(&name)?)
             } else {
@@ -128,6 +131,10 @@ pub fn run(home: &Home, cmd: KeysCmd) -> Result<()> {
                     anyhow::anyhow!("`{name}` is an ed25519 key: it has a DID but no account address")
                 })?;
                 println!("{addr}");
+                return Ok(());
+            }
+            if did {
+                println!("{}", salus_did::Did::from_key(&key.public_key()));
                 return Ok(());
             }
             print(output, &any_key_json(&key));
