@@ -13,6 +13,7 @@ fn main() {
     }
 
     let own = protox::compile(&salus, ["."]).unwrap_or_else(|e| panic!("proto/salus does not compile: {e:?}"));
+    let own_files = own.file.clone();
     prost_build::Config::new()
         .enable_type_names()
         .type_name_domain(["."], "")
@@ -22,8 +23,7 @@ fn main() {
 
     let mut set = protox::compile(&interfaces, ["interfaces"])
         .unwrap_or_else(|e| panic!("proto/interfaces does not compile: {e:?}"));
-    let own = protox::compile(&salus, ["."]).unwrap();
-    for file in own.file {
+    for file in own_files {
         if !set.file.iter().any(|f| f.name == file.name) {
             set.file.push(file);
         }

@@ -76,7 +76,7 @@ fn broadcast(node: &Node, msg: &DidMsg) -> Value {
         sequence: Some(sequence),
     };
     let bytes = sign_tx(&demo, vec![msg.to_any()], &params, 400_000, &fee, number, sequence);
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = hex::encode(bytes);
     node.rpc(&format!("broadcast_tx_sync?tx=0x{hex}")).unwrap()
 }
 
@@ -104,27 +104,45 @@ fn proved_update(
 fn current_document(node: &Node, did: &str) -> (u64, pb::DidDocument) {
     use prost::Message;
     let req = pb::QueryResolveRequest { did: did.into(), version_id: 0 };
-    let hex: String = req.encode_to_vec().iter().map(|b| format!("{b:02x}")).collect();
+    let hex = hex::encode(req.encode_to_vec());
     let r = node.rpc(&format!("abci_query?path=%22/salus.did.v1.Query/Resolve%22&data=0x{hex}")).unwrap();
     let value = r["response"]["value"].as_str().unwrap();
-    let bytes = base64_decode(value);
+    let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, value).unwrap();
     let resp = pb::QueryResolveResponse::decode(bytes.as_slice()).unwrap();
     (resp.did_document_metadata.unwrap().version_id.parse().unwrap(), resp.did_document.unwrap())
 }
 
-fn base64_decode(s: &str) -> Vec<u8> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0);
-    for c in s.bytes().filter(|c| *c != b'=') {
-        acc = (acc << 6) | ALPHABET.iter().position(|a| *a == c).unwrap() as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
+/// A create of `claimed` with `signer`'s key in the document and a valid proof by it.
+fn squat(node: &Node, signer: &str, claimed: &str) -> DidMsg {
+    let key = key(node, signer);
+    let mut document = cli::new_document(&key.public_key(), false, &[], &[]).unwrap();
+    let own = document.id.clone();
+    retarget(&mut document, &own, claimed);
+    let did = Did::parse("claimed", claimed).unwrap();
+    let vm = did.url("key-1");
+    let hash = salus_did::document::hash_proto(&document);
+    let signature = key.sign(&sign_bytes(Operation::Create, CHAIN, &did, 0, Some(hash), &vm));
+    let demo = Keyring::open(node.home.join("keyring-test")).get("demo").unwrap();
+    DidMsg::Create { signer: demo.address, document, proof: Proof { verification_method: vm, signature } }
+}
+
+/// The same document under another DID: every id and reference moved from `from` to `to`.
+fn retarget(doc: &mut pb::DidDocument, from: &str, to: &str) {
+    let swap = |s: &mut String| *s = s.replace(from, to);
+    swap(&mut doc.id);
+    for m in &mut doc.verification_method {
+        swap(&mut m.id);
+        swap(&mut m.controller);
     }
-    out
+    for r in doc
+        .authentication
+        .iter_mut()
+        .chain(&mut doc.assertion_method)
+        .chain(&mut doc.capability_invocation)
+        .chain(&mut doc.capability_delegation)
+    {
+        swap(r);
+    }
 }
 
 #[test]
@@ -282,76 +300,12 @@ fn a_patient_did_lives_its_whole_life_through_the_cli() {
     assert_refused(&bad_endpoint, DidError::InvalidDocument);
     assert!(bad_endpoint["raw_log"].as_str().unwrap().contains("service[1].serviceEndpoint[0]"), "{bad_endpoint:#}");
 
-    // Squatting: the clinician's key claims the hospital's DID.
-    let clinician = key(&node, "clinician");
-    let mut squat = cli::new_document(&clinician.public_key(), false, &[], &[]).unwrap();
-    let theirs = squat.id.clone();
-    let retarget = |s: &mut String| *s = s.replace(&theirs, &hospital);
-    let mut fake = Did::parse("id", &hospital).unwrap();
-    retarget(&mut squat.id);
-    for m in &mut squat.verification_method {
-        retarget(&mut m.id);
-        retarget(&mut m.controller);
-    }
-    for r in squat
-        .authentication
-        .iter_mut()
-        .chain(&mut squat.assertion_method)
-        .chain(&mut squat.capability_invocation)
-        .chain(&mut squat.capability_delegation)
-    {
-        retarget(r);
-    }
-    let vm = format!("{hospital}#key-1");
-    let sig = clinician.sign(&sign_bytes(
-        Operation::Create,
-        CHAIN,
-        &fake,
-        0,
-        Some(salus_did::document::hash_proto(&squat)),
-        &vm,
-    ));
-    let demo = Keyring::open(node.home.join("keyring-test")).get("demo").unwrap();
-    let squatting = DidMsg::Create {
-        signer: demo.address,
-        document: squat,
-        proof: Proof { verification_method: vm, signature: sig },
-    };
-    let answer = broadcast(&node, &squatting);
+    // Squatting: the clinician's key claims the hospital's DID, then an unused one.
+    let taken = squat(&node, "clinician", &hospital);
     // The hospital's DID exists, so the chain says that first; a fresh id shows the derivation rule.
-    assert_refused(&answer, DidError::AlreadyExists);
-    fake = Did::from_key(&salus_did::PublicKey::X25519([7; 32]));
-    let DidMsg::Create { signer, document, .. } = squatting else { unreachable!() };
-    let mut document = document;
-    let claimed = fake.to_string();
-    let swap = |s: &mut String| *s = s.replace(&hospital, &claimed);
-    swap(&mut document.id);
-    for m in &mut document.verification_method {
-        swap(&mut m.id);
-        swap(&mut m.controller);
-    }
-    for r in document
-        .authentication
-        .iter_mut()
-        .chain(&mut document.assertion_method)
-        .chain(&mut document.capability_invocation)
-        .chain(&mut document.capability_delegation)
-    {
-        swap(r);
-    }
-    let vm = format!("{claimed}#key-1");
-    let sig = clinician.sign(&sign_bytes(
-        Operation::Create,
-        CHAIN,
-        &fake,
-        0,
-        Some(salus_did::document::hash_proto(&document)),
-        &vm,
-    ));
-    let answer = broadcast(
-        &node,
-        &DidMsg::Create { signer, document, proof: Proof { verification_method: vm, signature: sig } },
-    );
+    assert_refused(&broadcast(&node, &taken), DidError::AlreadyExists);
+    let fake = Did::from_key(&salus_did::PublicKey::X25519([7; 32]));
+    let answer = broadcast(&node, &squat(&node, "clinician", fake.as_str()));
     assert_refused(&answer, DidError::IdNotDerivedFromKey);
 
     // Control passes to the hospital, whose key then updates and deactivates the DID.

@@ -6,8 +6,8 @@ use prost::Message;
 use salus_proto::salus::did::v1 as pb;
 use salus_sdk::Error;
 
-use crate::crypto::{Jwk, PublicKey};
-use crate::document::{MethodType, Relationship};
+use crate::crypto::PublicKey;
+use crate::document::{KeyFormat, MethodType, Relationship, VerificationMethod};
 use crate::error::DidError;
 use crate::method::{check_fragment, Did};
 use crate::query::{HISTORY_PATH, PARAMS_PATH, RESOLVE_PATH};
@@ -135,19 +135,14 @@ pub fn method_for_key(did: &Did, fragment: &str, key: &PublicKey, jwk: bool) -> 
         PublicKey::P256(_) => MethodType::JsonWebKey2020,
     };
     let in_jwk = kind == MethodType::JsonWebKey2020 || matches!(key, PublicKey::Secp256k1(_));
-    let (public_key_multibase, public_key_jwk) = if in_jwk {
-        let j = key.to_jwk();
-        (String::new(), Some(pb::PublicKeyJwk { kty: j.kty, crv: j.crv, x: j.x, y: j.y }))
-    } else {
-        (key.to_multibase(), None)
-    };
-    pb::VerificationMethod {
+    VerificationMethod {
         id: did.url(fragment),
-        r#type: kind.name().to_string(),
-        controller: did.to_string(),
-        public_key_multibase,
-        public_key_jwk,
+        kind,
+        controller: did.clone(),
+        key: key.clone(),
+        format: if in_jwk { KeyFormat::Jwk } else { KeyFormat::Multibase },
     }
+    .to_proto()
 }
 
 /// The first document of `key`'s DID: the key as #key-1 in every signing relationship.
@@ -315,7 +310,7 @@ impl TxCmd {
                     );
                 }
                 for rel in Relationship::ALL {
-                    refs_mut(&mut doc, rel).retain(|r| *r != id);
+                    rel.refs_in_mut(&mut doc).retain(|r| *r != id);
                 }
             }
             TxCmd::SetController { controllers, .. } => {
@@ -347,18 +342,8 @@ impl TxCmd {
     }
 }
 
-fn refs_mut(doc: &mut pb::DidDocument, rel: Relationship) -> &mut Vec<String> {
-    match rel {
-        Relationship::Authentication => &mut doc.authentication,
-        Relationship::AssertionMethod => &mut doc.assertion_method,
-        Relationship::KeyAgreement => &mut doc.key_agreement,
-        Relationship::CapabilityInvocation => &mut doc.capability_invocation,
-        Relationship::CapabilityDelegation => &mut doc.capability_delegation,
-    }
-}
-
 fn push_ref(doc: &mut pb::DidDocument, rel: Relationship, id: String) {
-    let refs = refs_mut(doc, rel);
+    let refs = rel.refs_in_mut(doc);
     if !refs.contains(&id) {
         refs.push(id);
     }
@@ -366,23 +351,12 @@ fn push_ref(doc: &mut pb::DidDocument, rel: Relationship, id: String) {
 
 /// The public key of a method in wire form.
 pub fn method_key(m: &pb::VerificationMethod) -> Option<PublicKey> {
-    match &m.public_key_jwk {
-        Some(j) => {
-            PublicKey::from_jwk(&Jwk { kty: j.kty.clone(), crv: j.crv.clone(), x: j.x.clone(), y: j.y.clone() }).ok()
-        }
-        None => PublicKey::from_multibase(&m.public_key_multibase).ok(),
-    }
+    VerificationMethod::key_of(m)
 }
 
 /// The id of the method of `doc` under `rel` whose key is `key`.
 pub fn find_method(doc: &pb::DidDocument, key: &PublicKey, rel: Relationship) -> Option<String> {
-    let refs = match rel {
-        Relationship::Authentication => &doc.authentication,
-        Relationship::AssertionMethod => &doc.assertion_method,
-        Relationship::KeyAgreement => &doc.key_agreement,
-        Relationship::CapabilityInvocation => &doc.capability_invocation,
-        Relationship::CapabilityDelegation => &doc.capability_delegation,
-    };
+    let refs = rel.refs_in(doc);
     doc.verification_method
         .iter()
         .find(|m| refs.contains(&m.id) && method_key(m).as_ref() == Some(key))

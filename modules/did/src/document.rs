@@ -130,6 +130,63 @@ impl Relationship {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.name().eq_ignore_ascii_case(s))
     }
+
+    /// This relationship's references in a document in wire form.
+    pub fn refs_in(self, doc: &pb::DidDocument) -> &Vec<String> {
+        match self {
+            Relationship::Authentication => &doc.authentication,
+            Relationship::AssertionMethod => &doc.assertion_method,
+            Relationship::KeyAgreement => &doc.key_agreement,
+            Relationship::CapabilityInvocation => &doc.capability_invocation,
+            Relationship::CapabilityDelegation => &doc.capability_delegation,
+        }
+    }
+
+    pub fn refs_in_mut(self, doc: &mut pb::DidDocument) -> &mut Vec<String> {
+        match self {
+            Relationship::Authentication => &mut doc.authentication,
+            Relationship::AssertionMethod => &mut doc.assertion_method,
+            Relationship::KeyAgreement => &mut doc.key_agreement,
+            Relationship::CapabilityInvocation => &mut doc.capability_invocation,
+            Relationship::CapabilityDelegation => &mut doc.capability_delegation,
+        }
+    }
+}
+
+impl From<&pb::PublicKeyJwk> for Jwk {
+    fn from(j: &pb::PublicKeyJwk) -> Self {
+        Jwk { kty: j.kty.clone(), crv: j.crv.clone(), x: j.x.clone(), y: j.y.clone() }
+    }
+}
+
+impl From<Jwk> for pb::PublicKeyJwk {
+    fn from(j: Jwk) -> Self {
+        pb::PublicKeyJwk { kty: j.kty, crv: j.crv, x: j.x, y: j.y }
+    }
+}
+
+impl VerificationMethod {
+    pub fn to_proto(&self) -> pb::VerificationMethod {
+        let (public_key_multibase, public_key_jwk) = match self.format {
+            KeyFormat::Multibase => (self.key.to_multibase(), None),
+            KeyFormat::Jwk => (String::new(), Some(self.key.to_jwk().into())),
+        };
+        pb::VerificationMethod {
+            id: self.id.clone(),
+            r#type: self.kind.name().to_string(),
+            controller: self.controller.to_string(),
+            public_key_multibase,
+            public_key_jwk,
+        }
+    }
+
+    /// The public key of a method in wire form, if it decodes.
+    pub fn key_of(m: &pb::VerificationMethod) -> Option<PublicKey> {
+        match &m.public_key_jwk {
+            Some(j) => PublicKey::from_jwk(&j.into()).ok(),
+            None => PublicKey::from_multibase(&m.public_key_multibase).ok(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
@@ -294,7 +351,7 @@ impl Document {
                     KeyFormat::Multibase,
                 ),
                 (mb, Some(jwk)) if mb.is_empty() => {
-                    let jwk = Jwk { kty: jwk.kty.clone(), crv: jwk.crv.clone(), x: jwk.x.clone(), y: jwk.y.clone() };
+                    let jwk = Jwk::from(jwk);
                     (
                         PublicKey::from_jwk(&jwk).map_err(|e| invalid(format!("{field}.publicKeyJwk: {e}")))?,
                         KeyFormat::Jwk,
@@ -393,26 +450,7 @@ impl Document {
         pb::DidDocument {
             id: self.id.to_string(),
             controller: self.controller.iter().map(ToString::to_string).collect(),
-            verification_method: self
-                .verification_method
-                .iter()
-                .map(|m| {
-                    let (public_key_multibase, public_key_jwk) = match m.format {
-                        KeyFormat::Multibase => (m.key.to_multibase(), None),
-                        KeyFormat::Jwk => {
-                            let j = m.key.to_jwk();
-                            (String::new(), Some(pb::PublicKeyJwk { kty: j.kty, crv: j.crv, x: j.x, y: j.y }))
-                        }
-                    };
-                    pb::VerificationMethod {
-                        id: m.id.clone(),
-                        r#type: m.kind.name().to_string(),
-                        controller: m.controller.to_string(),
-                        public_key_multibase,
-                        public_key_jwk,
-                    }
-                })
-                .collect(),
+            verification_method: self.verification_method.iter().map(VerificationMethod::to_proto).collect(),
             authentication: self.authentication.clone(),
             assertion_method: self.assertion_method.clone(),
             key_agreement: self.key_agreement.clone(),

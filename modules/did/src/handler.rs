@@ -4,7 +4,7 @@
 use salus_proto::salus::did::v1 as pb;
 use salus_sdk::{Address, BlockCtx, Error, StateWrite};
 
-use crate::document::{Document, Relationship, VerificationMethod};
+use crate::document::{hash_proto, Document, Relationship, VerificationMethod};
 use crate::error::DidError;
 use crate::events;
 use crate::method::{Did, DidUrl};
@@ -57,7 +57,7 @@ fn create(
         )));
     }
     check_controllers(state, &doc)?;
-    let payload = sign_bytes(Operation::Create, &ctx.chain_id, &doc.id, 0, Some(doc.hash()), &method.id);
+    let payload = sign_bytes(Operation::Create, &ctx.chain_id, &doc.id, 0, Some(hash_proto(proto)), &method.id);
     verify(state, method, &payload, proof, &ctx.chain_id, 0)?;
 
     let meta = DidMeta { version: 1, created: now(ctx), deactivated: false };
@@ -84,7 +84,7 @@ fn update(
     let method = authorize(state, &current, proof)?;
     let doc = Document::from_proto(proto, &state.did_params()?)?;
     check_controllers(state, &doc)?;
-    let payload = sign_bytes(Operation::Update, &ctx.chain_id, &did, version, Some(doc.hash()), &method.id);
+    let payload = sign_bytes(Operation::Update, &ctx.chain_id, &did, version, Some(hash_proto(proto)), &method.id);
     verify(state, &method, &payload, proof, &ctx.chain_id, version)?;
 
     let meta = DidMeta { version: version + 1, ..meta };

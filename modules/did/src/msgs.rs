@@ -93,14 +93,6 @@ impl DidMsg {
         }
     }
 
-    /// The DID the message acts on (its syntax is checked by `validate_basic`).
-    pub fn did(&self) -> &str {
-        match self {
-            DidMsg::Create { document, .. } | DidMsg::Update { document, .. } => &document.id,
-            DidMsg::Deactivate { did, .. } => did.as_str(),
-        }
-    }
-
     pub fn proof(&self) -> &Proof {
         match self {
             DidMsg::Create { proof, .. } | DidMsg::Update { proof, .. } | DidMsg::Deactivate { proof, .. } => proof,

@@ -200,13 +200,7 @@ pub async fn run(home: &Home, cmd: DidCmd) -> Result<()> {
             let (version, resolved) = resolve(&rpc, &url.did, version_id).await?;
             let deactivated = resolved.did_document_metadata.as_ref().is_some_and(|m| m.deactivated);
             let doc = resolved.did_document.unwrap_or_default();
-            let refs = match purpose {
-                Relationship::Authentication => &doc.authentication,
-                Relationship::AssertionMethod => &doc.assertion_method,
-                Relationship::KeyAgreement => &doc.key_agreement,
-                Relationship::CapabilityInvocation => &doc.capability_invocation,
-                Relationship::CapabilityDelegation => &doc.capability_delegation,
-            };
+            let refs = purpose.refs_in(&doc);
             let method = doc.verification_method.iter().find(|m| m.id == vm);
             let outcome = match method {
                 None => Err(format!(
