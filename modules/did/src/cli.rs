@@ -271,7 +271,7 @@ impl TxCmd {
                     (None, None) => return Err(bad("give --new-key or --public-key-multibase".into())),
                 };
                 if doc.verification_method.iter().any(|m| method_key(m).as_ref() == Some(&key)) {
-                    return Err(bad("the document already lists this key".into()));
+                    return Err(bad("the document already lists this key: add a different key, or change its relationships by removing and adding it".into()));
                 }
                 let fragment = id.clone().unwrap_or_else(|| next_key_fragment(&doc, version + 1));
                 check_fragment("--id", &fragment)?;

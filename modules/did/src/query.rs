@@ -37,7 +37,7 @@ pub fn timestamp(t: Timestamp) -> prost_types::Timestamp {
 }
 
 fn not_found(did: &Did) -> Error {
-    Error::sdk(SdkCode::KeyNotFound, format!("{did} not found: no such DID on this chain (notFound)"))
+    Error::sdk(SdkCode::KeyNotFound, format!("{did} not found: no such DID on this chain (notFound); check the DID, or create it with `salusd tx did create --key <key>`"))
 }
 
 pub fn to_proto(r: &Resolved) -> pb::QueryResolveResponse {
