@@ -57,6 +57,9 @@ start() {
     "$SALUSD" keys add demo --home "$HOME_DIR" --output json > "$HOME_DIR/demo-key.json"
     DEMO=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["address"])' "$HOME_DIR/demo-key.json")
     "$SALUSD" genesis add-account "$DEMO" 1000000000000usalus --home "$HOME_DIR" >/dev/null
+    say "bonding 100000000000usalus of demo's stake to this node (gentx)"
+    "$SALUSD" genesis gentx demo 100000000000usalus --moniker local-validator --home "$HOME_DIR" >/dev/null
+    "$SALUSD" genesis collect-gentxs --home "$HOME_DIR" >/dev/null
   fi
   DEMO=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["address"])' "$HOME_DIR/demo-key.json")
   MNEMONIC=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["mnemonic"])' "$HOME_DIR/demo-key.json")
@@ -91,7 +94,7 @@ Salus chain $CHAIN_ID is running: height $h, app hash $app
   P2P            127.0.0.1:26656
   home           $HOME_DIR
 
-Demo account (funded with 1000000000000usalus), key name "demo":
+Demo account (funded with 1000000000000usalus, 100000000000 of it bonded to the validator), key "demo":
   address   $DEMO
   mnemonic  $MNEMONIC
 

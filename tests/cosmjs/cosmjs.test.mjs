@@ -45,6 +45,10 @@ before(async () => {
     "--rpc-port", `${rpcPort}`, "--abci-port", `${abci}`, "--grpc-port", `${grpc}`]);
   demo = JSON.parse(cli(["keys", "add", "demo", "--recover", "--output", "json"], mnemonic + "\n")).address;
   cli(["genesis", "add-account", demo, "1000000000usalus"]);
+  const validator = JSON.parse(cli(["keys", "add", "validator", "--output", "json"])).address;
+  cli(["genesis", "add-account", validator, "100000000usalus"]);
+  cli(["genesis", "gentx", "validator", "100000000usalus", "--moniker", "cosmjs"]);
+  cli(["genesis", "collect-gentxs"]);
   const log = (name) => openSync(join(dir, `${name}.log`), "a");
   procs.push(spawn(salusd, ["start", "--home", home], { stdio: ["ignore", log("salusd"), log("salusd")] }));
   await sleep(500);

@@ -87,6 +87,7 @@ impl Node {
         let demo = node.cli(&["keys", "add", "demo", "--output", "json"])?;
         let address = demo.json()["address"].as_str().context("keys add gave no address")?.to_string();
         node.ok(&["genesis", "add-account", &address, "1000000000000usalus"])?;
+        node.make_validator("validator", "100000000000usalus")?;
         node.start()?;
         node.wait_for_height(2, Duration::from_secs(60))?;
         Ok(node)
@@ -130,6 +131,17 @@ impl Node {
             &grpc,
         ])?;
         Ok(node)
+    }
+
+    /// Creates `key`, funds it in genesis and bonds `amount` of it to this node's consensus key
+    /// (gentx + collect-gentxs), making the node the genesis validator.
+    pub fn make_validator(&self, key: &str, amount: &str) -> Result<()> {
+        let k = self.ok(&["keys", "add", key, "--output", "json"])?;
+        let address = k.json()["address"].as_str().context("keys add gave no address")?.to_string();
+        self.ok(&["genesis", "add-account", &address, amount])?;
+        self.ok(&["genesis", "gentx", key, amount, "--moniker", "e2e"])?;
+        self.ok(&["genesis", "collect-gentxs"])?;
+        Ok(())
     }
 
     pub fn rpc_url(&self) -> String {

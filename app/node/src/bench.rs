@@ -63,7 +63,7 @@ fn genesis(keys: &[Key]) -> String {
 
 fn fresh_app(dir: &std::path::Path, keys: &[Key]) -> Result<App> {
     let mut app = App::new(Storage::open(dir)?, TxLimits::default())?;
-    app.init_chain(CHAIN_ID, 1, genesis(keys).as_bytes())?;
+    app.init_chain(CHAIN_ID, 1, block_time(0), genesis(keys).as_bytes())?;
     Ok(app)
 }
 
@@ -86,7 +86,7 @@ fn run_blocks(app: &mut App, txs: &[Bytes], block_size: usize, check_first: bool
         }
         let h = i as u64 + 1;
         let t = Instant::now();
-        let (outcomes, _) = app.finalize_block(h, block_time(h), block)?;
+        let outcomes = app.finalize_block(h, block_time(h), block, &Default::default())?.outcomes;
         finalize += t.elapsed();
         if let Some(bad) = outcomes.iter().find(|o| !o.is_ok()) {
             return Err(anyhow!("a bench tx failed in block {h}: {}", bad.log));
@@ -142,7 +142,7 @@ pub fn run(cfg: &BenchConfig, progress: impl Fn(&str)) -> Result<Report> {
         app.check_tx(tx, false);
     }
     let check_new = t.elapsed();
-    app.finalize_block(1, block_time(1), &[])?;
+    app.finalize_block(1, block_time(1), &[], &Default::default())?;
     app.commit()?;
     let t = Instant::now();
     for tx in sample {

@@ -287,12 +287,19 @@ pub fn run(cfg: &E2eConfig, progress: &(dyn Fn(&str) + Sync)) -> Result<E2eRepor
     )?;
     std::fs::write(salus_home.config("config.toml"), home::comet_config(&comet))?;
     let mut genesis = home::read_json(&salus_home.genesis())?;
+    // The validator's stake comes from a key of its own, so the senders' sequences stay at 0.
+    let validator = crate::keyring::Key::from_secret("validator", secp256k1::SecretKey::from_slice(&[0x77; 32])?);
     genesis["app_state"]["token"]["balances"] = serde_json::Value::Array(
         keys.iter()
+            .chain(std::iter::once(&validator))
             .map(|k| serde_json::json!({"address": k.address.to_string(), "coins": [{"denom": "usalus", "amount": "1000000000000"}]}))
             .collect(),
     );
     home::write_json(&salus_home.genesis(), &genesis)?;
+    let mut args = crate::cli::default_validator_args();
+    args.description.moniker = Some("bench".into());
+    crate::genutil::gentx(&salus_home, &validator, "100000000000usalus", &args)?;
+    crate::genutil::collect_gentxs(&salus_home, &salus_home.config("gentx"))?;
     let mut app_cfg = home::AppConfig::load(&salus_home)?;
     app_cfg.grpc.enable = false;
     app_cfg.minimum_gas_prices = String::new();

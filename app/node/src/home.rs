@@ -151,12 +151,10 @@ pub struct NodeIdentity {
     pub node_id: String,
     /// The validator's consensus address (hex).
     pub validator_address: String,
-    /// This node's entry in genesis.json's `validators`.
-    pub genesis_validator: serde_json::Value,
 }
 
-/// Writes a fresh home: keys, CometBFT config, app config and a genesis with this node as the
-/// only validator.
+/// Writes a fresh home: keys, CometBFT config, app config and a genesis without validators
+/// (`genesis gentx` and `collect-gentxs` add them).
 pub fn init(home: &Home, o: &InitOptions) -> Result<NodeIdentity> {
     if home.genesis().exists() && !o.overwrite {
         bail!("{} already exists: pass --overwrite to replace it, or use another --home", home.genesis().display());
@@ -199,22 +197,17 @@ pub fn init(home: &Home, o: &InitOptions) -> Result<NodeIdentity> {
     };
     std::fs::write(home.app_toml(), toml::to_string_pretty(&app)?)?;
 
-    let genesis_validator = serde_json::json!({
-        "address": val_addr,
-        "pub_key": { "type": "tendermint/PubKeyEd25519", "value": val_pub },
-        "power": "10",
-        "name": o.moniker
-    });
+    // Validators come from the app (gentxs), as in Cosmos: CometBFT's own list stays empty.
     let genesis = serde_json::json!({
         "genesis_time": now_rfc3339(),
         "chain_id": o.chain_id,
         "initial_height": "1",
-        "validators": [genesis_validator.clone()],
+        "validators": [],
         "app_hash": "",
         "app_state": default_app_state()
     });
     write_json(&home.genesis(), &genesis)?;
-    Ok(NodeIdentity { node_id: node_addr.to_lowercase(), validator_address: val_addr, genesis_validator })
+    Ok(NodeIdentity { node_id: node_addr.to_lowercase(), validator_address: val_addr })
 }
 
 /// The CometBFT config.toml. Unlisted settings keep CometBFT's defaults.
@@ -295,6 +288,19 @@ pub fn write_json(path: &Path, value: &serde_json::Value) -> Result<()> {
 pub fn read_json(path: &Path) -> Result<serde_json::Value> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("{} is not valid JSON", path.display()))
+}
+
+/// The node's ed25519 consensus public key (config/priv_validator_key.json).
+pub fn consensus_pubkey(home: &Home) -> Result<[u8; 32]> {
+    let path = home.config("priv_validator_key.json");
+    let key = read_json(&path).with_context(|| {
+        format!("no consensus key in {}: pass --pubkey, or --home of the validator node", home.0.display())
+    })?;
+    let b64 = key.pointer("/pub_key/value").and_then(|v| v.as_str()).unwrap_or_default();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .with_context(|| format!("{} has no base64 pub_key.value", path.display()))?;
+    bytes.try_into().map_err(|_| anyhow::anyhow!("{} does not hold a 32-byte ed25519 key", path.display()))
 }
 
 /// The chain id in a home's genesis, if there is one.

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod bench_e2e;
 pub mod cli;
 pub mod client;
+pub mod genutil;
 pub mod grpc;
 pub mod home;
 pub mod keyring;

@@ -37,6 +37,46 @@ impl Address {
     pub fn parse(field: &str, s: &str) -> Result<Self, Error> {
         s.parse().map_err(|e: Error| Error::sdk(SdkCode::InvalidAddress, format!("{field}: {}", e.message)))
     }
+
+    /// Parses a validator operator address (`salusvaloper1...`), naming the field in the error.
+    pub fn parse_valoper(field: &str, s: &str) -> Result<Self, Error> {
+        decode_with_prefix(s, VALOPER_PREFIX)
+            .map_err(|e| Error::sdk(SdkCode::InvalidAddress, format!("{field}: {}", e.message)))
+    }
+
+    /// The bech32 form under another prefix (`salusvaloper`, `salusvalcons`).
+    pub fn to_bech32(&self, prefix: &str) -> String {
+        let hrp = Hrp::parse(prefix).expect("prefixes are static and valid");
+        bech32::encode::<Bech32>(hrp, &self.0).expect("20 bytes always encode")
+    }
+
+    /// The validator operator form of this address.
+    pub fn to_valoper(&self) -> String {
+        self.to_bech32(VALOPER_PREFIX)
+    }
+}
+
+/// Bech32 prefix of validator operator addresses.
+pub const VALOPER_PREFIX: &str = "salusvaloper";
+/// Bech32 prefix of validator consensus addresses.
+pub const VALCONS_PREFIX: &str = "salusvalcons";
+
+/// Decodes a 20-byte bech32 address that must carry `prefix`.
+pub fn decode_with_prefix(s: &str, prefix: &str) -> Result<Address, Error> {
+    let bad = |why: String| Error::sdk(SdkCode::InvalidAddress, why);
+    if s.is_empty() {
+        return Err(bad(format!("empty address: give a bech32 address starting with {prefix}1")));
+    }
+    let (hrp, data) = bech32::decode(s).map_err(|e| bad(format!("`{s}` is not a valid bech32 address: {e}")))?;
+    if hrp.as_str() != prefix {
+        return Err(bad(format!(
+            "`{s}` has prefix `{}`; this field takes addresses starting with `{prefix}1`",
+            hrp.as_str()
+        )));
+    }
+    let bytes: [u8; 20] =
+        data.try_into().map_err(|d: Vec<u8>| bad(format!("`{s}` holds {} bytes; an address holds 20", d.len())))?;
+    Ok(Address(bytes))
 }
 
 impl fmt::Display for Address {
@@ -91,6 +131,10 @@ mod tests {
             .contains("prefix"));
         assert!("salus1xyz".parse::<Address>().is_err());
         assert_eq!("".parse::<Address>().unwrap_err().code, SdkCode::InvalidAddress as u32);
+        let op = a.to_valoper();
+        assert!(op.starts_with("salusvaloper1"));
+        assert_eq!(Address::parse_valoper("validator", &op).unwrap(), a);
+        assert!(Address::parse_valoper("validator", &s).unwrap_err().message.contains("salusvaloper1"));
     }
 
     #[test]

@@ -149,6 +149,11 @@ impl<'a> Overlay<'a> {
         &self.events
     }
 
+    /// Takes the events emitted so far, keeping the writes.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
     fn charge(&self, amount: u64, what: &str) -> Result<(), Error> {
         match self.gas {
             Some(g) => g.consume(amount, what),

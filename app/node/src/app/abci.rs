@@ -11,6 +11,8 @@ use tendermint::v0_38::abci::{Request, Response};
 use tower::Service;
 use tower_abci::BoxError;
 
+use salus_staking::{BlockInfo, Misbehavior, ValidatorUpdate, VoteInfo};
+
 use super::pipeline::TxOutcome;
 use super::query::{grpc_code, NodeInfoCache};
 use super::{App, QueryHandle};
@@ -84,6 +86,45 @@ fn exec_result(o: &TxOutcome, index: &EventIndex) -> ExecTxResult {
     }
 }
 
+/// The last commit's votes and the evidence of misbehaviour, for the staking hooks.
+fn block_info(fb: &tendermint::abci::request::FinalizeBlock) -> BlockInfo {
+    BlockInfo {
+        votes: fb
+            .decided_last_commit
+            .votes
+            .iter()
+            .map(|v| VoteInfo {
+                cons_address: v.validator.address,
+                power: v.validator.power.value(),
+                signed: v.sig_info.is_signed(),
+            })
+            .collect(),
+        misbehavior: fb
+            .misbehavior
+            .iter()
+            .map(|m| {
+                let unix = m.time.unix_timestamp_nanos();
+                Misbehavior {
+                    cons_address: m.validator.address,
+                    height: m.height.value(),
+                    time: salus_staking::types::Time {
+                        secs: unix.div_euclid(1_000_000_000) as i64,
+                        nanos: unix.rem_euclid(1_000_000_000) as u32,
+                    },
+                    power: m.validator.power.value(),
+                }
+            })
+            .collect(),
+    }
+}
+
+fn validator_update(u: &ValidatorUpdate) -> Result<tendermint::validator::Update, BoxError> {
+    Ok(tendermint::validator::Update {
+        pub_key: tendermint::PublicKey::from_raw_ed25519(&u.pubkey).ok_or("invalid ed25519 consensus key")?,
+        power: u.power.try_into()?,
+    })
+}
+
 impl AbciService {
     fn handle(&mut self, req: Request) -> Result<Response, BoxError> {
         Ok(match req {
@@ -104,12 +145,22 @@ impl AbciService {
                 })
             }
             Request::InitChain(ic) => {
-                let hash = self.app.init_chain(&ic.chain_id, ic.initial_height.value(), &ic.app_state_bytes)?;
-                tracing::info!(chain_id = %ic.chain_id, app_hash = %hex::encode_upper(hash), "genesis committed");
+                let g = self.app.init_chain(&ic.chain_id, ic.initial_height.value(), ic.time, &ic.app_state_bytes)?;
+                if g.validator_updates.is_empty() {
+                    return Err("genesis has no validators: create one with `salusd genesis gentx <key> <amount>` \
+                                and `salusd genesis collect-gentxs` before the first start"
+                        .into());
+                }
+                tracing::info!(
+                    chain_id = %ic.chain_id,
+                    app_hash = %hex::encode_upper(g.app_hash),
+                    validators = g.validator_updates.len(),
+                    "genesis committed"
+                );
                 Response::InitChain(response::InitChain {
                     consensus_params: None,
-                    validators: Vec::new(),
-                    app_hash: hash.to_vec().try_into()?,
+                    validators: g.validator_updates.iter().map(validator_update).collect::<Result<_, _>>()?,
+                    app_hash: g.app_hash.to_vec().try_into()?,
                 })
             }
             Request::Query(q) => Response::Query(self.query(q)),
@@ -144,13 +195,14 @@ impl AbciService {
             Request::VerifyVoteExtension(_) => Response::VerifyVoteExtension(response::VerifyVoteExtension::Accept),
             Request::FinalizeBlock(fb) => {
                 let height = fb.height.value();
-                let (outcomes, hash) = self.app.finalize_block(height, fb.time, &fb.txs)?;
+                let info = block_info(&fb);
+                let f = self.app.finalize_block(height, fb.time, &fb.txs, &info)?;
                 Response::FinalizeBlock(response::FinalizeBlock {
-                    events: Vec::new(),
-                    tx_results: outcomes.iter().map(|o| exec_result(o, &self.index)).collect(),
-                    validator_updates: Vec::new(),
+                    events: f.events.iter().map(|e| self.index.to_abci_event(e)).collect(),
+                    tx_results: f.outcomes.iter().map(|o| exec_result(o, &self.index)).collect(),
+                    validator_updates: f.validator_updates.iter().map(validator_update).collect::<Result<_, _>>()?,
                     consensus_param_updates: None,
-                    app_hash: hash.to_vec().try_into()?,
+                    app_hash: f.app_hash.to_vec().try_into()?,
                 })
             }
             Request::Commit => {

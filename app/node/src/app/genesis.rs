@@ -1,5 +1,7 @@
-//! The `app_state` of genesis.json: one section per module, loaded in a fixed order.
+//! The `app_state` of genesis.json: one section per module, loaded in a fixed order, then the
+//! gentxs that make the first validators.
 
+use base64::Engine;
 use salus_sdk::{Error, SdkCode, StateWrite};
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +14,40 @@ pub struct AppGenesis {
     pub token: salus_token::Genesis,
     #[serde(default)]
     pub did: salus_did::Genesis,
+    #[serde(default)]
+    pub staking: salus_staking::genesis::StakingGenesis,
+    #[serde(default)]
+    pub slashing: salus_staking::genesis::SlashingGenesis,
+    #[serde(default)]
+    pub distribution: salus_staking::genesis::DistributionGenesis,
+    #[serde(default)]
+    pub genutil: GenUtil,
+}
+
+/// Signed genesis transactions (`salusd genesis gentx`), collected by `salusd genesis collect-gentxs`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenUtil {
+    /// Each a base64 `TxRaw` holding one `MsgCreateValidator`.
+    #[serde(default)]
+    pub gen_txs: Vec<String>,
+}
+
+impl GenUtil {
+    pub fn decoded(&self) -> Result<Vec<Vec<u8>>, Error> {
+        self.gen_txs
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                base64::engine::general_purpose::STANDARD.decode(t).map_err(|_| {
+                    Error::sdk(
+                        SdkCode::InvalidRequest,
+                        format!("genutil.gen_txs[{i}] is not base64: re-run collect-gentxs"),
+                    )
+                })
+            })
+            .collect()
+    }
 }
 
 impl AppGenesis {
@@ -25,14 +61,17 @@ impl AppGenesis {
 
     pub fn validate(&self) -> Result<(), Error> {
         self.token.validate()?;
-        self.did.validate()
+        self.did.validate()?;
+        salus_staking::genesis::validate(&self.staking, &self.slashing, &self.distribution)?;
+        self.genutil.decoded().map(|_| ())
     }
 
-    /// Writes every module's genesis, in the one order that all validators use.
+    /// Writes every module's genesis, in the one order that all validators use. Gentxs run after.
     pub fn init(&self, state: &mut impl StateWrite) -> Result<(), Error> {
         self.validate()?;
         self.token.init(state, &module_accounts())?;
         self.did.init(state)?;
+        salus_staking::genesis::init(state, &self.staking, &self.slashing, &self.distribution)?;
         Ok(())
     }
 }

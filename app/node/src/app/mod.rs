@@ -11,11 +11,12 @@ pub mod sigcache;
 
 use anyhow::{anyhow, bail, Context, Result};
 use salus_sdk::state::{apply, Writes};
-use salus_sdk::{BlockCtx, Overlay, StateRead, StateWrite};
+use salus_sdk::{BlockCtx, Event, Overlay, StateRead, StateWrite};
+use salus_staking::{BlockInfo, ValidatorUpdate};
 use salus_store::{Prepared, Snapshot, Storage};
 
 use self::genesis::AppGenesis;
-use self::params::TxLimits;
+use self::params::{fee_collector, TxLimits};
 use self::pipeline::{run_tx, Mode, TxOutcome};
 use self::sigcache::SigCache;
 
@@ -76,11 +77,25 @@ impl App {
         }
     }
 
-    /// Writes genesis as version 0. A repeated InitChain (the node stopped before block 1)
-    /// returns the stored hash.
-    pub fn init_chain(&mut self, chain_id: &str, initial_height: u64, app_state: &[u8]) -> Result<[u8; 32]> {
+    /// Writes genesis as version 0: every module's section, then the gentxs, then the first
+    /// validator set, which it returns for CometBFT. A repeated InitChain (the node stopped
+    /// before block 1) returns the stored hash and set.
+    pub fn init_chain(
+        &mut self,
+        chain_id: &str,
+        initial_height: u64,
+        genesis_time: tendermint::Time,
+        app_state: &[u8],
+    ) -> Result<Genesis> {
         if let Some((0, hash)) = self.last_committed()? {
-            return Ok(hash);
+            let snap = self.storage.snapshot(0);
+            let mut validator_updates = Vec::new();
+            for (op, power) in salus_staking::StakingRead::last_powers(&snap).map_err(|e| anyhow!(e.message))? {
+                if let Some(v) = salus_staking::StakingRead::validator(&snap, &op).map_err(|e| anyhow!(e.message))? {
+                    validator_updates.push(ValidatorUpdate { pubkey: v.consensus_pubkey, power });
+                }
+            }
+            return Ok(Genesis { app_hash: hash, validator_updates });
         }
         if let Some((h, _)) = self.last_committed()? {
             bail!("InitChain called on a store already at height {h}: start from a fresh home");
@@ -93,32 +108,47 @@ impl App {
         let mut state = Overlay::new(&empty);
         state.put_raw(CHAIN_ID_KEY.to_vec(), chain_id.as_bytes().to_vec()).map_err(|e| anyhow!(e))?;
         genesis.init(&mut state).map_err(|e| anyhow!("invalid genesis: {}", e.message))?;
+        let ctx = BlockCtx { height: 0, ..self.block_ctx_for(chain_id, 0, genesis_time) };
+        for (i, tx) in genesis.genutil.decoded().map_err(|e| anyhow!(e.message))?.iter().enumerate() {
+            let o = run_tx(&mut state, tx, Mode::Deliver, &ctx, &self.limits, &mut self.sigs);
+            if !o.is_ok() {
+                bail!("genutil.gen_txs[{i}] failed ({} code {}): {}", o.codespace, o.code, o.log);
+            }
+        }
+        let validator_updates =
+            salus_staking::bonding::apply_validator_set(&mut state, &ctx).map_err(|e| anyhow!(e.message))?;
         let (writes, _) = state.into_parts();
         let prepared = self.storage.prepare(0, &writes)?;
         let hash = prepared.app_hash;
         self.storage.commit(prepared)?;
         self.chain_id = chain_id.to_string();
         self.committed = self.storage.snapshot(0);
-        Ok(hash)
+        Ok(Genesis { app_hash: hash, validator_updates })
     }
 
     fn block_ctx(&self, height: u64, time: tendermint::Time) -> BlockCtx {
+        self.block_ctx_for(&self.chain_id, height, time)
+    }
+
+    fn block_ctx_for(&self, chain_id: &str, height: u64, time: tendermint::Time) -> BlockCtx {
         let unix = time.unix_timestamp_nanos();
         BlockCtx {
-            chain_id: self.chain_id.clone(),
+            chain_id: chain_id.to_string(),
             height,
             time_secs: (unix.div_euclid(1_000_000_000)) as i64,
             time_nanos: (unix.rem_euclid(1_000_000_000)) as u32,
         }
     }
 
-    /// Executes a block and computes its app hash; nothing is durable until [`App::commit`].
+    /// Executes a block (begin-block hooks, txs, end-block hooks) and computes its app hash;
+    /// nothing is durable until [`App::commit`].
     pub fn finalize_block(
         &mut self,
         height: u64,
         time: tendermint::Time,
         txs: &[bytes::Bytes],
-    ) -> Result<(Vec<TxOutcome>, [u8; 32])> {
+        info: &BlockInfo,
+    ) -> Result<Finalized> {
         let expected = self.committed.version() + 1;
         if height != expected {
             bail!(
@@ -128,15 +158,23 @@ impl App {
         }
         let ctx = self.block_ctx(height, time);
         let mut block = Overlay::new(&self.committed);
+        // Block hooks fail only if the store does; the node stops rather than diverge.
+        salus_staking::hooks::begin_block(&mut block, &ctx, info, &fee_collector())
+            .map_err(|e| anyhow!("begin block {height}: {}", e.message))?;
+        let mut events = block.take_events();
         let mut outcomes = Vec::with_capacity(txs.len());
         for tx in txs {
             outcomes.push(run_tx(&mut block, tx, Mode::Deliver, &ctx, &self.limits, &mut self.sigs));
         }
-        let (writes, _) = block.into_parts();
+        let before_end = block.events().len();
+        let validator_updates = salus_staking::hooks::end_block(&mut block, &ctx)
+            .map_err(|e| anyhow!("end block {height}: {}", e.message))?;
+        let (writes, all_events) = block.into_parts();
+        events.extend(all_events.into_iter().skip(before_end));
         let prepared = self.storage.prepare(height, &writes).context("computing the app hash")?;
-        let hash = prepared.app_hash;
+        let app_hash = prepared.app_hash;
         self.pending = Some(prepared);
-        Ok((outcomes, hash))
+        Ok(Finalized { outcomes, app_hash, validator_updates, events })
     }
 
     /// Makes the finalized block durable in one atomic write.
@@ -171,6 +209,21 @@ impl App {
     pub fn chain_id(&self) -> &str {
         &self.chain_id
     }
+}
+
+/// What InitChain returns to CometBFT.
+pub struct Genesis {
+    pub app_hash: [u8; 32],
+    pub validator_updates: Vec<ValidatorUpdate>,
+}
+
+/// What FinalizeBlock returns to CometBFT.
+pub struct Finalized {
+    pub outcomes: Vec<TxOutcome>,
+    pub app_hash: [u8; 32],
+    pub validator_updates: Vec<ValidatorUpdate>,
+    /// Begin- and end-block events (rewards, slashes, completed unbondings).
+    pub events: Vec<Event>,
 }
 
 /// The chain id recorded at genesis.

@@ -4,12 +4,14 @@
 use salus_did::DidMsg;
 use salus_proto::Any;
 use salus_sdk::{Address, BlockCtx, Error, Msg, SdkCode, StateWrite};
+use salus_staking::StakingMsg;
 use salus_token::TokenMsg;
 
 #[derive(Clone, Debug)]
 pub enum AppMsg {
     Token(TokenMsg),
     Did(Box<DidMsg>),
+    Staking(Box<StakingMsg>),
 }
 
 impl AppMsg {
@@ -20,6 +22,9 @@ impl AppMsg {
         }
         if DidMsg::TYPE_URLS.contains(&url) {
             return DidMsg::decode(any).map(|m| AppMsg::Did(Box::new(m)));
+        }
+        if StakingMsg::TYPE_URLS.contains(&url) {
+            return StakingMsg::decode(any).map(|m| AppMsg::Staking(Box::new(m)));
         }
         Err(Error::sdk(
             SdkCode::TxDecode,
@@ -32,6 +37,7 @@ impl AppMsg {
         match self {
             AppMsg::Token(_) => salus_token::NAME,
             AppMsg::Did(_) => salus_did::NAME,
+            AppMsg::Staking(m) => m.module(),
         }
     }
 
@@ -39,6 +45,7 @@ impl AppMsg {
         match self {
             AppMsg::Token(m) => salus_token::handler::execute(state, m),
             AppMsg::Did(m) => salus_did::handler::execute(state, block, m),
+            AppMsg::Staking(m) => salus_staking::handler::execute(state, block, m),
         }
     }
 
@@ -46,6 +53,7 @@ impl AppMsg {
         match self {
             AppMsg::Token(m) => m,
             AppMsg::Did(m) => m.as_ref(),
+            AppMsg::Staking(m) => m.as_ref(),
         }
     }
 }

@@ -14,7 +14,9 @@ pub fn fee_collector() -> Address {
 
 /// Module accounts: users cannot send to them by mistake.
 pub fn module_accounts() -> Vec<Address> {
-    vec![fee_collector()]
+    let mut all = vec![fee_collector()];
+    all.extend(salus_staking::state::module_accounts());
+    all
 }
 
 /// A gas price as a fixed-point decimal with 18 fractional digits (no floats in fee math).

@@ -285,18 +285,24 @@ fn ante_steps(
 
     // A signature's validity depends on the bytes and on each signer's account number and key:
     // all of them key the cache, so a hit means this exact verification passed before.
-    let verified_key = SigCache::key(&s.tx.hash, signers.iter().map(|(a, pk)| (a.number, pk.as_slice())));
+    // Gentxs are signed before accounts are numbered: at genesis every signature binds account
+    // number 0, as in Cosmos SDK.
+    let number_of = |a: &salus_sdk::auth::Account| if block.height == 0 { 0 } else { a.number };
+    let verified_key = SigCache::key(&s.tx.hash, signers.iter().map(|(a, pk)| (number_of(a), pk.as_slice())));
     let skip_verify = matches!(mode, Mode::Simulate | Mode::Recheck) || sigs.contains(&verified_key);
     if !skip_verify {
         for (i, (account, pubkey)) in signers.iter().enumerate() {
             let sign_bytes =
-                tx::sign_doc_bytes(&s.tx.body_bytes, &s.tx.auth_info_bytes, &block.chain_id, account.number);
+                tx::sign_doc_bytes(&s.tx.body_bytes, &s.tx.auth_info_bytes, &block.chain_id, number_of(account));
             tx::verify_secp256k1(pubkey, &sign_bytes, &s.tx.signatures[i]).map_err(|e| {
                 Error::sdk(
                     SdkCode::Unauthorized,
                     format!(
                         "{}; account number {}, sequence {}, chain-id {}",
-                        e.message, account.number, account.sequence, block.chain_id
+                        e.message,
+                        number_of(account),
+                        account.sequence,
+                        block.chain_id
                     ),
                 )
             })?;

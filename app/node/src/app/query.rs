@@ -83,6 +83,9 @@ impl QueryHandle {
         if let Some(result) = salus_did::query::handle(&snap, path, data) {
             return result.map(plain);
         }
+        if let Some(result) = salus_staking::query::handle(&snap, path, data) {
+            return result.map(plain);
+        }
         let value = match path {
             "/cosmos.auth.v1beta1.Query/Account" => account(&snap, decode(data)?)?.encode_to_vec(),
             "/cosmos.tx.v1beta1.Service/Simulate" => self.simulate(&snap, decode(data)?)?.encode_to_vec(),

@@ -53,7 +53,8 @@ pub fn init(home: &Home, a: InitArgs) -> Result<()> {
         id.node_id
     );
     println!(
-        "next: `salusd genesis add-account <address> <coins>`, then `salusd start` and `cometbft start --home {}`",
+        "next: `salusd genesis add-account <key> <coins>`, `salusd genesis gentx <key> <amount> --moniker <name>`, \
+         `salusd genesis collect-gentxs`, then `salusd start` and `cometbft start --home {}`",
         home.0.display()
     );
     Ok(())
@@ -70,6 +71,22 @@ pub enum GenesisCmd {
         /// Add to an existing balance instead of failing.
         #[arg(long)]
         append: bool,
+    },
+    /// Sign a genesis transaction that makes this node a validator, bonding a key's genesis balance.
+    Gentx {
+        /// The operator key (name or address in the keyring); it needs a genesis balance.
+        key: String,
+        /// Self-delegation, e.g. 100000000usalus.
+        amount: String,
+        #[command(flatten)]
+        validator: Box<salus_staking::cli::ValidatorArgs>,
+    },
+    /// Put every gentx in config/gentx (or --gentx-dir) into genesis.json.
+    #[command(name = "collect-gentxs")]
+    CollectGentxs {
+        /// Where the gentx files are (default: <home>/config/gentx).
+        #[arg(long)]
+        gentx_dir: Option<std::path::PathBuf>,
     },
     /// Check genesis.json: app_state parses and every module's genesis is valid.
     Validate,
@@ -91,6 +108,22 @@ pub fn genesis(home: &Home, cmd: GenesisCmd) -> Result<()> {
             println!("added {coins} for {address} to {}", home.genesis().display());
             Ok(())
         }
+        GenesisCmd::Gentx { key, amount, mut validator } => {
+            let key = Keyring::open(home.keyring()).resolve(&key)?;
+            if validator.description.moniker.is_none() {
+                validator.description.moniker = Some(config_moniker(home)?);
+            }
+            let path = crate::genutil::gentx(home, &key, &amount, &validator)?;
+            println!("wrote {} ({} bonds {amount})", path.display(), key.address.to_valoper());
+            println!("next: `salusd genesis collect-gentxs --home {}`", home.0.display());
+            Ok(())
+        }
+        GenesisCmd::CollectGentxs { gentx_dir } => {
+            let dir = gentx_dir.unwrap_or_else(|| home.config("gentx"));
+            let n = crate::genutil::collect_gentxs(home, &dir)?;
+            println!("collected {n} gentx(s) from {} into {}", dir.display(), home.genesis().display());
+            Ok(())
+        }
         GenesisCmd::Validate => {
             let genesis = home::read_json(&home.genesis())?;
             let app_state = genesis.get("app_state").cloned().unwrap_or_default();
@@ -101,6 +134,14 @@ pub fn genesis(home: &Home, cmd: GenesisCmd) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The moniker in the node's CometBFT config.toml.
+fn config_moniker(home: &Home) -> Result<String> {
+    let text = std::fs::read_to_string(home.config("config.toml"))?;
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("moniker = ").map(|m| m.trim_matches('"').to_string()))
+        .ok_or_else(|| anyhow!("no moniker in config.toml: pass --moniker"))
 }
 
 pub fn add_account(home: &Home, address: &Address, coins: &Coins, append: bool) -> Result<()> {

@@ -38,7 +38,20 @@ pub enum LocalnetCmd {
         /// Replace an existing network in --home.
         #[arg(long)]
         overwrite: bool,
+        /// Staking unbonding period in seconds (short, so unbonding can be watched).
+        #[arg(long, default_value_t = 30)]
+        unbonding_secs: u64,
+        /// Slashing: blocks over which liveness is measured.
+        #[arg(long, default_value_t = 20)]
+        signed_blocks_window: u64,
+        /// Slashing: how long a validator jailed for downtime stays jailed, in seconds.
+        #[arg(long, default_value_t = 10)]
+        downtime_jail_secs: u64,
     },
+    /// Add a full node (not a validator) to the network; it can join the set with `tx staking
+    /// create-validator --home <its home>`.
+    #[command(name = "add-node")]
+    AddNode,
     /// Start the network, or one node of it.
     Up {
         /// Only this node (0-based).
@@ -84,7 +97,31 @@ pub enum LocalnetCmd {
 pub struct Manifest {
     pub chain_id: String,
     pub nodes: Vec<NodeEntry>,
+    #[serde(default)]
+    pub base_port: u16,
+    #[serde(default)]
+    pub timeout_commit: String,
+    #[serde(default)]
+    pub mempool_size: u32,
 }
+
+/// How the network runs.
+struct Network {
+    chain_id: String,
+    base_port: u16,
+    timeout_commit: String,
+    mempool_size: u32,
+}
+
+/// Genesis parameters short enough to watch unbonding and jailing happen.
+struct LocalParams {
+    unbonding_secs: u64,
+    signed_blocks_window: u64,
+    downtime_jail_secs: u64,
+}
+
+/// What each demo key bonds at genesis.
+const GENESIS_BOND: &str = "100000000000usalus";
 
 #[derive(Serialize, Deserialize, Clone)]
 pub struct NodeEntry {
@@ -113,9 +150,22 @@ const PROCESSES: [&str; 2] = ["cometbft", "salusd"];
 
 pub fn run(dir: &Path, cmd: LocalnetCmd) -> Result<()> {
     match cmd {
-        LocalnetCmd::Init { validators, chain_id, base_port, timeout_commit, mempool_size, overwrite } => {
-            init(dir, validators, &chain_id, base_port, &timeout_commit, mempool_size, overwrite)
+        LocalnetCmd::Init {
+            validators,
+            chain_id,
+            base_port,
+            timeout_commit,
+            mempool_size,
+            overwrite,
+            unbonding_secs,
+            signed_blocks_window,
+            downtime_jail_secs,
+        } => {
+            let network = Network { chain_id, base_port, timeout_commit, mempool_size };
+            let params = LocalParams { unbonding_secs, signed_blocks_window, downtime_jail_secs };
+            init(dir, validators, &network, &params, overwrite)
         }
+        LocalnetCmd::AddNode => add_node(dir),
         LocalnetCmd::Up { node, cometbft } => up(dir, node, &cometbft),
         LocalnetCmd::Down { node, process, kill } => down(dir, node, process.as_deref(), kill),
         LocalnetCmd::Status { output } => super::runtime()?.block_on(status(dir, output)),
@@ -143,20 +193,43 @@ fn select(m: &Manifest, node: Option<usize>) -> Result<Vec<NodeEntry>> {
     }
 }
 
-fn init(
-    dir: &Path,
-    n: usize,
-    chain_id: &str,
-    base: u16,
-    timeout_commit: &str,
-    mempool: u32,
-    overwrite: bool,
-) -> Result<()> {
+fn node_entry(dir: &Path, base: u16, i: usize) -> Result<NodeEntry> {
+    let b = base + 10 * i as u16;
+    Ok(NodeEntry {
+        name: format!("node{i}"),
+        home: std::path::absolute(dir.join(format!("node{i}")))?,
+        p2p: b,
+        rpc: b + 1,
+        abci: b + 2,
+        grpc: b + 3,
+    })
+}
+
+fn ports(node: &NodeEntry) -> Ports {
+    Ports { p2p: node.p2p, rpc: node.rpc, abci: node.abci, grpc: node.grpc }
+}
+
+/// Writes a node's config.toml with every other node as a persistent peer.
+fn write_comet_config(node: &NodeEntry, peers: &[(String, u16)], net: &Network) -> Result<()> {
+    let peers: Vec<String> = peers.iter().map(|(id, p2p)| format!("{id}@127.0.0.1:{p2p}")).collect();
+    let comet = home::CometSettings {
+        moniker: &node.name,
+        ports: &ports(node),
+        persistent_peers: &peers.join(","),
+        timeout_commit: &net.timeout_commit,
+        mempool_size: net.mempool_size,
+    };
+    std::fs::write(Home(node.home.clone()).config("config.toml"), home::comet_config(&comet))?;
+    Ok(())
+}
+
+fn init(dir: &Path, n: usize, net: &Network, params: &LocalParams, overwrite: bool) -> Result<()> {
+    let (chain_id, base) = (net.chain_id.as_str(), net.base_port);
     if !(1..=50).contains(&n) {
         bail!("--validators must be between 1 and 50");
     }
-    if base as usize + 10 * n > 65_000 {
-        bail!("--base-port {base} leaves no room for {n} nodes: pick one below {}", 65_000 - 10 * n);
+    if base as usize + 10 * (n + 5) > 65_000 {
+        bail!("--base-port {base} leaves no room for {n} nodes: pick one below {}", 65_000 - 10 * (n + 5));
     }
     if dir.join(MANIFEST).exists() {
         if !overwrite {
@@ -181,29 +254,27 @@ fn init(
     let mut nodes = Vec::new();
     let mut ids = Vec::new();
     for i in 0..n {
-        let b = base + 10 * i as u16;
-        let entry = NodeEntry {
-            name: format!("node{i}"),
-            home: std::path::absolute(dir.join(format!("node{i}")))?,
-            p2p: b,
-            rpc: b + 1,
-            abci: b + 2,
-            grpc: b + 3,
-        };
-        let ports = Ports { p2p: entry.p2p, rpc: entry.rpc, abci: entry.abci, grpc: entry.grpc };
+        let entry = node_entry(dir, base, i)?;
         let id = home::init(
             &Home(entry.home.clone()),
-            &InitOptions { moniker: &entry.name, chain_id, ports, overwrite: true, timeout_commit },
+            &InitOptions {
+                moniker: &entry.name,
+                chain_id,
+                ports: ports(&entry),
+                overwrite: true,
+                timeout_commit: &net.timeout_commit,
+            },
         )?;
-        ids.push(id);
+        ids.push(id.node_id);
         nodes.push(entry);
         eprintln!("wrote {}", nodes[i].home.display());
     }
 
-    // One genesis: every validator, and a funded demo key per node (in every node's keyring).
+    // One genesis: a funded demo key per node (in every node's keyring), short staking and
+    // slashing periods, and one gentx per node bonding its demo key's stake to its consensus key.
     let mut keys = Vec::new();
-    let mut genesis = home::read_json(&Home(nodes[0].home.clone()).genesis())?;
-    genesis["validators"] = serde_json::Value::Array(ids.iter().map(|id| id.genesis_validator.clone()).collect());
+    let home0 = Home(nodes[0].home.clone());
+    let mut genesis = home::read_json(&home0.genesis())?;
     let mut balances = Vec::new();
     let mut mnemonics = serde_json::Map::new();
     for i in 0..n {
@@ -215,6 +286,21 @@ fn init(
         keys.push(key);
     }
     genesis["app_state"]["token"]["balances"] = serde_json::Value::Array(balances);
+    genesis["app_state"]["staking"]["params"]["unbonding_time_secs"] = params.unbonding_secs.into();
+    genesis["app_state"]["slashing"]["params"]["signed_blocks_window"] = params.signed_blocks_window.into();
+    genesis["app_state"]["slashing"]["params"]["downtime_jail_duration_secs"] = params.downtime_jail_secs.into();
+    let gentx_dir = dir.join("gentx");
+    std::fs::create_dir_all(&gentx_dir)?;
+    for (i, node) in nodes.iter().enumerate() {
+        let h = Home(node.home.clone());
+        home::write_json(&h.genesis(), &genesis)?;
+        let mut args = super::default_validator_args();
+        args.description.moniker = Some(node.name.clone());
+        let file = crate::genutil::gentx(&h, &keys[i], GENESIS_BOND, &args)?;
+        std::fs::copy(&file, gentx_dir.join(file.file_name().expect("a gentx file has a name")))?;
+    }
+    crate::genutil::collect_gentxs(&home0, &gentx_dir)?;
+    let genesis = home::read_json(&home0.genesis())?;
     for (i, node) in nodes.iter().enumerate() {
         let h = Home(node.home.clone());
         home::write_json(&h.genesis(), &genesis)?;
@@ -222,29 +308,78 @@ fn init(
         for key in &keys {
             ring.add(key, true)?;
         }
-        let peers: Vec<String> = nodes
+        let peers: Vec<(String, u16)> = nodes
             .iter()
             .zip(&ids)
             .enumerate()
             .filter(|(j, _)| *j != i)
-            .map(|(_, (p, id))| format!("{}@127.0.0.1:{}", id.node_id, p.p2p))
+            .map(|(_, (p, id))| (id.clone(), p.p2p))
             .collect();
-        let ports = Ports { p2p: node.p2p, rpc: node.rpc, abci: node.abci, grpc: node.grpc };
-        let peers = peers.join(",");
-        let comet = home::CometSettings {
-            moniker: &node.name,
-            ports: &ports,
-            persistent_peers: &peers,
-            timeout_commit,
-            mempool_size: mempool,
-        };
-        std::fs::write(h.config("config.toml"), home::comet_config(&comet))?;
+        write_comet_config(node, &peers, net)?;
     }
     home::write_json(&dir.join("demo-keys.json"), &serde_json::Value::Object(mnemonics))?;
-    let manifest = Manifest { chain_id: chain_id.to_string(), nodes };
+    let manifest = Manifest {
+        chain_id: chain_id.to_string(),
+        nodes,
+        base_port: base,
+        timeout_commit: net.timeout_commit.clone(),
+        mempool_size: net.mempool_size,
+    };
     std::fs::write(dir.join(MANIFEST), serde_json::to_string_pretty(&manifest)?)?;
     println!("localnet {chain_id}: {n} validators in {} (demo keys and mnemonics: demo-keys.json)", dir.display());
     println!("start it with `salusd localnet up --home {}`", dir.display());
+    Ok(())
+}
+
+/// The P2P id of a node home (from config/node_key.json).
+fn node_id(node: &NodeEntry) -> Result<String> {
+    use base64::Engine;
+    use sha2::Digest;
+    let key = home::read_json(&Home(node.home.clone()).config("node_key.json"))?;
+    let full = base64::engine::general_purpose::STANDARD
+        .decode(key.pointer("/priv_key/value").and_then(|v| v.as_str()).unwrap_or_default())?;
+    let public = full.get(32..64).ok_or_else(|| anyhow!("{} node_key.json is malformed", node.name))?;
+    Ok(hex::encode(&sha2::Sha256::digest(public)[..20]))
+}
+
+fn add_node(dir: &Path) -> Result<()> {
+    let mut m = load(dir)?;
+    let i = m.nodes.len();
+    let entry = node_entry(dir, m.base_port, i)?;
+    let net = Network {
+        chain_id: m.chain_id.clone(),
+        base_port: m.base_port,
+        timeout_commit: m.timeout_commit.clone(),
+        mempool_size: m.mempool_size,
+    };
+    let h = Home(entry.home.clone());
+    home::init(
+        &h,
+        &InitOptions {
+            moniker: &entry.name,
+            chain_id: &m.chain_id,
+            ports: ports(&entry),
+            overwrite: true,
+            timeout_commit: &net.timeout_commit,
+        },
+    )?;
+    let first = Home(m.nodes[0].home.clone());
+    std::fs::copy(first.genesis(), h.genesis())?;
+    let ring = Keyring::open(h.keyring());
+    for stored in Keyring::open(first.keyring()).list()? {
+        ring.add(&Keyring::open(first.keyring()).get(&stored.name)?, true)?;
+    }
+    let peers = m.nodes.iter().map(|n| Ok((node_id(n)?, n.p2p))).collect::<Result<Vec<_>>>()?;
+    write_comet_config(&entry, &peers, &net)?;
+    println!(
+        "{}: added in {} (RPC {}); start it with `salusd localnet up --node {i} --home {}`",
+        entry.name,
+        entry.home.display(),
+        entry.rpc_url(),
+        dir.display()
+    );
+    m.nodes.push(entry);
+    std::fs::write(dir.join(MANIFEST), serde_json::to_string_pretty(&m)?)?;
     Ok(())
 }
 

@@ -79,6 +79,17 @@ pub fn run() -> anyhow::Result<()> {
     }
 }
 
+/// create-validator's defaults (commission 10%, max 20%, max change 1%, min self-delegation 1).
+pub fn default_validator_args() -> salus_staking::cli::ValidatorArgs {
+    use clap::Parser;
+    #[derive(Parser)]
+    struct Defaults {
+        #[command(flatten)]
+        args: salus_staking::cli::ValidatorArgs,
+    }
+    Defaults::parse_from(["defaults"]).args
+}
+
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
 }

@@ -33,6 +33,15 @@ enum QueryCmd {
     /// DIDs: resolve (DID Resolution result), history, params.
     #[command(subcommand)]
     Did(salus_did::cli::QueryCmd),
+    /// Validators, delegations, unbondings, the pool and staking parameters.
+    #[command(subcommand)]
+    Staking(salus_staking::cli::StakingQueryCmd),
+    /// Rewards, commission, the community pool and distribution parameters.
+    #[command(subcommand)]
+    Distribution(salus_staking::cli::DistributionQueryCmd),
+    /// Validators' liveness (signing info) and slashing parameters.
+    #[command(subcommand)]
+    Slashing(salus_staking::cli::SlashingQueryCmd),
     /// An account's number, sequence and public key.
     Account { address: String },
     /// A committed transaction by hash: height, result code, log, gas and events.
@@ -63,6 +72,11 @@ pub async fn run(_home: &Home, a: QueryArgs) -> Result<()> {
             print_as_is(a.output, &value);
             return Ok(());
         }
+        QueryCmd::Staking(cmd) => staking_query(&rpc, salus_staking::cli::QueryCmd::Staking(cmd), a.height).await?,
+        QueryCmd::Distribution(cmd) => {
+            staking_query(&rpc, salus_staking::cli::QueryCmd::Distribution(cmd), a.height).await?
+        }
+        QueryCmd::Slashing(cmd) => staking_query(&rpc, salus_staking::cli::QueryCmd::Slashing(cmd), a.height).await?,
         QueryCmd::Account { address } => {
             let addr = Address::parse("address", address).map_err(|e| anyhow!(e.message))?;
             let req = auth::QueryAccountRequest { address: addr.to_string() };
@@ -107,6 +121,12 @@ pub async fn run(_home: &Home, a: QueryArgs) -> Result<()> {
     };
     print(a.output, &value);
     Ok(())
+}
+
+async fn staking_query(rpc: &Rpc, cmd: salus_staking::cli::QueryCmd<'_>, height: u64) -> Result<serde_json::Value> {
+    let req = cmd.request().map_err(|e| anyhow!(e.message))?;
+    let bytes = rpc.query_value(req.path, req.data, height).await?;
+    cmd.response_json(&bytes)
 }
 
 fn base64_encode(b: &[u8]) -> String {

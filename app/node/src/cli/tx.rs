@@ -30,6 +30,15 @@ enum TxModule {
     /// DIDs (salus.did.v1): create, add-key, remove-key, set-controller, add-service, deactivate.
     #[command(subcommand)]
     Did(salus_did::cli::TxCmd),
+    /// Validators and delegations (cosmos.staking.v1beta1 messages).
+    #[command(subcommand)]
+    Staking(salus_staking::cli::StakingTxCmd),
+    /// Rewards and commission (cosmos.distribution.v1beta1 messages).
+    #[command(subcommand)]
+    Distribution(salus_staking::cli::DistributionTxCmd),
+    /// Unjailing (cosmos.slashing.v1beta1 messages).
+    #[command(subcommand)]
+    Slashing(salus_staking::cli::SlashingTxCmd),
 }
 
 #[derive(Args, Clone)]
@@ -77,6 +86,16 @@ pub struct TxFlags {
     output: OutputFormat,
 }
 
+fn staking_msgs(
+    home: &Home,
+    ring: &Keyring,
+    cmd: salus_staking::cli::TxCmd<'_>,
+) -> Result<(crate::keyring::Key, Vec<salus_proto::Any>)> {
+    let key = ring.resolve(cmd.from_key())?;
+    let msgs = cmd.to_msgs(key.address, || crate::home::consensus_pubkey(home))?;
+    Ok((key, msgs))
+}
+
 /// "1.3" -> 130, without floats.
 fn percent(s: &str) -> Result<u64> {
     let (int, frac) = s.split_once('.').unwrap_or((s, ""));
@@ -96,13 +115,19 @@ pub async fn run(home: &Home, a: TxArgs) -> Result<()> {
         None => bail!("no --chain-id given and no genesis in {} to read it from", home.0.display()),
     };
     let rpc = Rpc::new(&f.node)?;
-    let (from, msg) = match &a.module {
+    let (from, msgs) = match &a.module {
         TxModule::Token(cmd) => {
             let key = ring.resolve(cmd.from_key())?;
             let msg = cmd.to_msg(key.address).map_err(|e| anyhow!(e.message))?;
-            (key, msg.to_any())
+            (key, vec![msg.to_any()])
         }
-        TxModule::Did(cmd) => super::did::build_msg(&ring, &rpc, &chain_id, cmd).await?,
+        TxModule::Did(cmd) => {
+            let (key, msg) = super::did::build_msg(&ring, &rpc, &chain_id, cmd).await?;
+            (key, vec![msg])
+        }
+        TxModule::Staking(cmd) => staking_msgs(home, &ring, salus_staking::cli::TxCmd::Staking(cmd))?,
+        TxModule::Distribution(cmd) => staking_msgs(home, &ring, salus_staking::cli::TxCmd::Distribution(cmd))?,
+        TxModule::Slashing(cmd) => staking_msgs(home, &ring, salus_staking::cli::TxCmd::Slashing(cmd))?,
     };
     let gas = if f.gas == "auto" {
         GasSetting::Auto { adjustment_percent: percent(&f.gas_adjustment)? }
@@ -127,7 +152,7 @@ pub async fn run(home: &Home, a: TxArgs) -> Result<()> {
         account_number: f.account_number,
         sequence: f.sequence,
     };
-    let tx = build_tx(&rpc, &from, vec![msg], &params).await?;
+    let tx = build_tx(&rpc, &from, msgs, &params).await?;
 
     if !f.yes && std::io::stdin().is_terminal() {
         eprint!("confirm transaction before signing and broadcasting [y/N]: ");

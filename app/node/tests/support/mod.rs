@@ -12,6 +12,7 @@ use salus_node::client::{sign_tx, GasSetting, TxParams};
 use salus_node::keyring::Key;
 use salus_proto::Any;
 use salus_sdk::{Address, Coins};
+use salus_staking::{BlockInfo, Misbehavior, VoteInfo};
 use salus_store::Storage;
 
 pub const CHAIN_ID: &str = "salus-test-1";
@@ -24,6 +25,93 @@ pub struct TestChain {
     pub dir: tempfile::TempDir,
     pub app: App,
     pub height: u64,
+    /// CometBFT's validator set by height (cons address, power): updates returned at H apply at H+2.
+    pub sets: std::collections::BTreeMap<u64, Vec<([u8; 20], u64)>>,
+    /// Validators whose votes are absent from the next blocks' last commit.
+    pub absent: std::collections::BTreeSet<[u8; 20]>,
+    /// Evidence CometBFT reports in the next block.
+    pub evidence: Vec<Misbehavior>,
+    /// Begin- and end-block events of the last block.
+    pub block_events: Vec<salus_sdk::Event>,
+    /// Validator updates of the last block.
+    pub updates: Vec<salus_staking::ValidatorUpdate>,
+}
+
+/// A genesis validator: an operator key, its node's ed25519 consensus key, the stake it bonds.
+pub struct GenesisValidator {
+    pub operator: Key,
+    pub consensus: ed25519_consensus::SigningKey,
+    pub stake: u128,
+}
+
+impl GenesisValidator {
+    pub fn new(n: u8, stake: u128) -> Self {
+        Self { operator: key(n), consensus: consensus_key(n), stake }
+    }
+
+    pub fn cons_address(&self) -> [u8; 20] {
+        salus_staking::types::consensus_address(&self.consensus.verification_key().to_bytes())
+    }
+
+    pub fn valoper(&self) -> String {
+        self.operator.address.to_valoper()
+    }
+}
+
+pub fn consensus_key(n: u8) -> ed25519_consensus::SigningKey {
+    ed25519_consensus::SigningKey::from([n.wrapping_add(100); 32])
+}
+
+/// The `MsgCreateValidator` of a genesis validator (or of one joining later).
+pub fn create_validator_msg(operator: &Key, consensus: &ed25519_consensus::SigningKey, stake: u128) -> Any {
+    use salus_staking::types::{CommissionRates, Description};
+    salus_staking::StakingMsg::CreateValidator {
+        operator: operator.address,
+        pubkey: consensus.verification_key().to_bytes(),
+        description: Description { moniker: format!("v-{}", operator.name), ..Default::default() },
+        commission: CommissionRates {
+            rate: salus_staking::Dec::percent(10),
+            max_rate: salus_staking::Dec::percent(20),
+            max_change_rate: salus_staking::Dec::percent(1),
+        },
+        min_self_delegation: 1,
+        value: salus_sdk::Coin::new(stake, "usalus"),
+    }
+    .to_any()
+}
+
+/// A genesis with funded accounts, validators made by gentxs, and `params` (JSON merged into
+/// app_state, e.g. short slashing windows).
+pub fn staking_genesis(funded: &[(&Key, u128)], validators: &[GenesisValidator], params: serde_json::Value) -> String {
+    use base64::Engine;
+    let mut all: Vec<(&Key, u128)> = funded.to_vec();
+    for v in validators {
+        all.push((&v.operator, v.stake));
+    }
+    let mut genesis: serde_json::Value = serde_json::from_str(&genesis_json(&all)).unwrap();
+    let gen_txs: Vec<String> = validators
+        .iter()
+        .map(|v| {
+            let spec = TxSpec {
+                chain_id: CHAIN_ID.into(),
+                account_number: 0,
+                sequence: 0,
+                gas: 300_000,
+                fee: Coins::empty(),
+                memo: String::new(),
+                timeout_height: 0,
+            };
+            let tx = sign(&v.operator, vec![create_validator_msg(&v.operator, &v.consensus, v.stake)], &spec);
+            base64::engine::general_purpose::STANDARD.encode(tx)
+        })
+        .collect();
+    genesis["genutil"] = serde_json::json!({ "gen_txs": gen_txs });
+    if let serde_json::Value::Object(extra) = params {
+        for (k, v) in extra {
+            genesis[k] = v;
+        }
+    }
+    genesis.to_string()
 }
 
 pub fn genesis_json(funded: &[(&Key, u128)]) -> String {
@@ -43,27 +131,116 @@ impl TestChain {
     pub fn with_genesis(genesis: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let app = open_app(dir.path());
-        let mut chain = TestChain { dir, app, height: 0 };
-        chain.app.init_chain(CHAIN_ID, 1, genesis.as_bytes()).unwrap();
+        let mut chain = TestChain {
+            dir,
+            app,
+            height: 0,
+            sets: Default::default(),
+            absent: Default::default(),
+            evidence: Vec::new(),
+            block_events: Vec::new(),
+            updates: Vec::new(),
+        };
+        let g = chain.app.init_chain(CHAIN_ID, 1, Self::time(0), genesis.as_bytes()).unwrap();
+        let set: Vec<_> = g
+            .validator_updates
+            .iter()
+            .map(|u| (salus_staking::types::consensus_address(&u.pubkey), u.power))
+            .collect();
+        chain.sets.insert(1, set.clone());
+        chain.sets.insert(2, set);
+        chain.check_invariants();
         chain
     }
 
+    /// The validator set CometBFT uses at `height`.
+    pub fn set_at(&self, height: u64) -> Vec<([u8; 20], u64)> {
+        self.sets.range(..=height).next_back().map(|(_, s)| s.clone()).unwrap_or_default()
+    }
+
+    /// The power CometBFT gives a validator now (0 if it is not in the set).
+    pub fn comet_power(&self, cons: &[u8; 20]) -> u64 {
+        self.set_at(self.height + 1).iter().find(|(c, _)| c == cons).map_or(0, |(_, p)| *p)
+    }
+
+    fn block_info(&mut self) -> BlockInfo {
+        let votes = if self.height == 0 {
+            Vec::new()
+        } else {
+            self.set_at(self.height)
+                .into_iter()
+                .map(|(cons, power)| VoteInfo { cons_address: cons, power, signed: !self.absent.contains(&cons) })
+                .collect()
+        };
+        BlockInfo { votes, misbehavior: std::mem::take(&mut self.evidence) }
+    }
+
+    fn supply(&self) -> u128 {
+        use salus_token::TokenRead;
+        self.app.query_handle().snapshot_at(0).unwrap().supply("usalus").unwrap()
+    }
+
+    /// The staking invariants, checked after every block.
+    pub fn check_invariants(&self) {
+        let snap = self.app.query_handle().snapshot_at(0).unwrap();
+        salus_staking::invariants::check(&snap).unwrap_or_else(|e| panic!("at height {}: {}", self.height, e.message));
+    }
+
+    pub fn blocks(&mut self, n: usize) {
+        for _ in 0..n {
+            self.block(Vec::new());
+        }
+    }
+
+    /// Blocks are one second apart.
     pub fn time(height: u64) -> tendermint::Time {
         tendermint::Time::from_unix_timestamp(1_800_000_000 + height as i64, 0).unwrap()
     }
 
-    /// Finalizes and commits one block.
+    /// Finalizes and commits one block, then checks that supply moved only by minting and
+    /// slashing and that every staking invariant holds.
     pub fn block(&mut self, txs: Vec<Vec<u8>>) -> Vec<TxOutcome> {
+        let before = self.supply();
         let (outcomes, hash) = self.finalize(txs);
         self.app.commit().unwrap();
         assert_eq!(self.app.last_committed().unwrap().unwrap().1, hash);
+        let amount = |e: &salus_sdk::Event| -> u128 {
+            e.get("amount").map_or(0, |a| a.trim_end_matches("usalus").parse().unwrap_or(0))
+        };
+        let events = self.block_events.iter().chain(outcomes.iter().flat_map(|o| &o.events));
+        let (mut minted, mut burned) = (0u128, 0u128);
+        for e in events {
+            match e.kind.as_str() {
+                "mint" => minted += amount(e),
+                "burn" => burned += amount(e),
+                _ => {}
+            }
+        }
+        assert_eq!(self.supply(), before + minted - burned, "supply moved other than by minting and slashing");
+        self.check_invariants();
         outcomes
     }
 
     pub fn finalize(&mut self, txs: Vec<Vec<u8>>) -> (Vec<TxOutcome>, [u8; 32]) {
         self.height += 1;
+        let info = self.block_info();
         let txs: Vec<Bytes> = txs.into_iter().map(Bytes::from).collect();
-        self.app.finalize_block(self.height, Self::time(self.height), &txs).unwrap()
+        let f = self.app.finalize_block(self.height, Self::time(self.height), &txs, &info).unwrap();
+        if !f.validator_updates.is_empty() {
+            let mut set = self.set_at(self.height + 1);
+            for u in &f.validator_updates {
+                let cons = salus_staking::types::consensus_address(&u.pubkey);
+                set.retain(|(c, _)| *c != cons);
+                if u.power > 0 {
+                    set.push((cons, u.power));
+                }
+            }
+            set.sort();
+            self.sets.insert(self.height + 2, set);
+        }
+        self.block_events = f.events;
+        self.updates = f.validator_updates;
+        (f.outcomes, f.app_hash)
     }
 
     pub fn app_hash(&self) -> [u8; 32] {

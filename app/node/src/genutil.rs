@@ -1,0 +1,92 @@
+//! Genesis transactions: a validator signs its `MsgCreateValidator` before the chain exists
+//! (`gentx`), and the genesis collects them (`collect-gentxs`); InitChain runs them.
+
+use anyhow::{anyhow, bail, Context, Result};
+use salus_sdk::Coins;
+
+use crate::home::{self, Home};
+
+/// Signs a `MsgCreateValidator` for this node's consensus key, bonding `amount` of `key`'s genesis
+/// balance, and writes it to config/gentx. Signed with account number 0 and sequence 0, as every
+/// gentx is: accounts have no numbers before genesis.
+pub fn gentx(
+    home: &Home,
+    key: &crate::keyring::Key,
+    amount: &str,
+    args: &salus_staking::cli::ValidatorArgs,
+) -> Result<std::path::PathBuf> {
+    use salus_sdk::Msg;
+    let chain_id = home::genesis_chain_id(home)
+        .ok_or_else(|| anyhow!("no genesis in {}: run `salusd init` first", home.0.display()))?;
+    let msg = args.to_msg(key.address, amount, || home::consensus_pubkey(home))?;
+    msg.validate_basic().map_err(|e| anyhow!(e.message))?;
+    let want: salus_sdk::Coin = amount.parse().map_err(|e: salus_sdk::Error| anyhow!(e.message))?;
+    let genesis = home::read_json(&home.genesis())?;
+    let addr = key.address.to_string();
+    let held: u128 = genesis
+        .pointer("/app_state/token/balances")
+        .and_then(|b| b.as_array())
+        .and_then(|list| list.iter().find(|b| b["address"].as_str() == Some(&addr)))
+        .and_then(|b| b["coins"].as_array())
+        .and_then(|coins| coins.iter().find(|c| c["denom"].as_str() == Some(&want.denom)))
+        .and_then(|c| c["amount"].as_str()?.parse().ok())
+        .unwrap_or(0);
+    if held < want.amount {
+        bail!(
+            "{addr} has {held}{} in genesis but would bond {want}: `salusd genesis add-account {addr} <coins>` first",
+            want.denom
+        );
+    }
+    let gas = 200_000;
+    let params = crate::client::TxParams {
+        chain_id,
+        gas: crate::client::GasSetting::Fixed(gas),
+        fees: Some(Coins::empty()),
+        gas_prices: None,
+        memo: String::new(),
+        timeout_height: 0,
+        account_number: Some(0),
+        sequence: Some(0),
+    };
+    let tx = crate::client::sign_tx(key, vec![msg.to_any()], &params, gas, &Coins::empty(), 0, 0);
+    let dir = home.config("gentx");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(format!("gentx-{}.json", key.address.to_valoper()));
+    use base64::Engine;
+    home::write_json(
+        &path,
+        &serde_json::json!({
+            "validator": key.address.to_valoper(),
+            "amount": amount,
+            "tx": base64::engine::general_purpose::STANDARD.encode(tx),
+        }),
+    )?;
+    Ok(path)
+}
+
+/// Writes every gentx file of `dir` (in file-name order) into genesis.json's `genutil.gen_txs`.
+pub fn collect_gentxs(home: &Home, dir: &std::path::Path) -> Result<usize> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}: run `salusd genesis gentx` first", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        bail!("no gentx files in {}: run `salusd genesis gentx` first", dir.display());
+    }
+    let mut txs = Vec::new();
+    for f in &files {
+        let tx = home::read_json(f)?["tx"]
+            .as_str()
+            .ok_or_else(|| anyhow!("{} has no `tx` field: is it a gentx?", f.display()))?
+            .to_string();
+        txs.push(serde_json::Value::String(tx));
+    }
+    let path = home.genesis();
+    let mut genesis = home::read_json(&path)?;
+    genesis["app_state"]["genutil"] = serde_json::json!({ "gen_txs": txs });
+    genesis["validators"] = serde_json::json!([]);
+    home::write_json(&path, &genesis)?;
+    Ok(txs.len())
+}

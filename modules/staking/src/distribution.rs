@@ -1,0 +1,140 @@
+//! Rewards: per-block inflation, fees, commission, and a reward-per-share accumulator per
+//! validator, so a block's rewards cost one write per validator whatever the number of delegators.
+//!
+//! Shares, not tokens, earn rewards: a slash lowers every share's token value alike, so rewards per
+//! share stay proportional to stake without Cosmos F1's slash-event history. Amounts are decimal
+//! until paid; payouts are whole units and the fractional change goes to the community pool.
+
+use salus_sdk::{Address, Coin, Coins, Error, StateWrite};
+use salus_token::{TokenRead, TokenWrite};
+
+use crate::dec::{Dec, DecCoins};
+use crate::error::DistributionError;
+use crate::events;
+use crate::state::{distribution_account, StakingRead, StakingWrite};
+use crate::types::{Validator, VoteInfo};
+
+/// Mints this block's inflation into the fee collector, then shares everything the fee collector
+/// holds among the validators that voted on the last block, by power.
+pub fn allocate(state: &mut impl StateWrite, votes: &[VoteInfo], fee_collector: &Address) -> Result<(), Error> {
+    let params = state.distribution_params()?;
+    let denom = state.staking_params()?.bond_denom;
+    let provision = Dec::from_int(state.supply(&denom)?)?
+        .checked_mul(params.inflation_rate)?
+        .mul_ratio(1, params.blocks_per_year as u128)?
+        .truncate();
+    if provision > 0 {
+        state.mint(fee_collector, &Coins::new(vec![Coin::new(provision, denom.clone())])?)?;
+        state.emit(events::mint(provision, &denom, params.inflation_rate));
+    }
+    let collected = Coins::new(state.balances(fee_collector)?)?;
+    if collected.is_empty() {
+        return Ok(());
+    }
+    state.transfer(fee_collector, &distribution_account(), &collected)?;
+    let collected = DecCoins::from_coins(&collected)?;
+
+    let total_power: u128 = votes.iter().map(|v| v.power as u128).sum();
+    let mut remaining = collected.clone();
+    if total_power > 0 {
+        let for_validators = collected.mul_dec(Dec::ONE.checked_sub(params.community_tax)?)?;
+        for vote in votes {
+            let Some(validator) = state.validator_by_cons(&vote.cons_address)? else { continue };
+            let reward = for_validators.mul_ratio(vote.power as u128, total_power)?;
+            allocate_to_validator(state, &validator, &reward)?;
+            remaining = remaining.sub(&reward)?;
+        }
+    }
+    let pool = state.community_pool()?.add(&remaining)?;
+    state.set_community_pool(&pool)
+}
+
+/// Commission to the operator's account of rewards, the rest to the validator's shares.
+fn allocate_to_validator(state: &mut impl StateWrite, v: &Validator, tokens: &DecCoins) -> Result<(), Error> {
+    if tokens.is_empty() {
+        return Ok(());
+    }
+    let mut r = state.validator_rewards(&v.operator)?;
+    let commission = tokens.mul_dec(v.commission.rate)?;
+    let shared = tokens.sub(&commission)?;
+    r.commission = r.commission.add(&commission)?;
+    if v.delegator_shares.is_zero() {
+        // Nobody to pay: the delegators' part goes to the community pool.
+        r.outstanding = r.outstanding.add(&commission)?;
+        let pool = state.community_pool()?.add(&shared)?;
+        state.set_community_pool(&pool)?;
+    } else {
+        r.reward_per_share = r.reward_per_share.add(&shared.quo_dec(v.delegator_shares)?)?;
+        r.outstanding = r.outstanding.add(tokens)?;
+    }
+    state.set_validator_rewards(&v.operator, &r)?;
+    state.emit(events::commission(&v.operator, &commission));
+    state.emit(events::rewards(&v.operator, &shared));
+    Ok(())
+}
+
+/// What a delegation has earned since it last settled (decimal, not yet paid).
+pub fn pending_rewards(state: &impl StakingRead, del: &Address, val: &Address) -> Result<DecCoins, Error> {
+    let Some(d) = state.delegation(del, val)? else { return Ok(DecCoins::default()) };
+    let acc = state.validator_rewards(val)?.reward_per_share;
+    let start = state.reward_start(del, val)?;
+    acc.saturating_sub(&start).mul_dec(d.shares)
+}
+
+/// Pays a delegation's rewards (whole units; the change goes to the community pool) and restarts
+/// its accumulator. Runs before every change to the delegation's shares.
+pub fn settle(state: &mut impl StateWrite, del: &Address, val: &Address) -> Result<Coins, Error> {
+    if state.delegation(del, val)?.is_none() {
+        return Ok(Coins::empty());
+    }
+    let reward = pending_rewards(state, del, val)?;
+    let mut r = state.validator_rewards(val)?;
+    let (paid, change) = reward.truncate()?;
+    if !reward.is_empty() {
+        r.outstanding = r.outstanding.saturating_sub(&reward);
+        state.set_validator_rewards(val, &r)?;
+        state.transfer(&distribution_account(), del, &paid)?;
+        let pool = state.community_pool()?.add(&change)?;
+        state.set_community_pool(&pool)?;
+    }
+    state.set_reward_start(del, val, &r.reward_per_share)?;
+    state.emit(events::withdraw_rewards(val, del, &paid));
+    Ok(paid)
+}
+
+/// Pays the operator its whole commission; the fractional change stays for later.
+pub fn withdraw_commission(state: &mut impl StateWrite, op: &Address) -> Result<Coins, Error> {
+    let mut r = state.validator_rewards(op)?;
+    let (paid, change) = r.commission.truncate()?;
+    if paid.is_empty() {
+        return Err(DistributionError::NoValidatorCommission
+            .with(format!("{} has no whole commission to withdraw yet", op.to_valoper())));
+    }
+    r.commission = change;
+    r.outstanding = r.outstanding.saturating_sub(&DecCoins::from_coins(&paid)?);
+    state.set_validator_rewards(op, &r)?;
+    state.transfer(&distribution_account(), op, &paid)?;
+    state.emit(events::withdraw_commission(op, &paid));
+    Ok(paid)
+}
+
+/// A validator leaves state: its commission is paid, whatever else it holds goes to the pool.
+pub fn close_validator(state: &mut impl StateWrite, op: &Address) -> Result<(), Error> {
+    let r = state.validator_rewards(op)?;
+    let (paid, _) = r.commission.truncate()?;
+    if !paid.is_empty() {
+        state.transfer(&distribution_account(), op, &paid)?;
+    }
+    let rest = r.outstanding.saturating_sub(&DecCoins::from_coins(&paid)?);
+    let pool = state.community_pool()?.add(&rest)?;
+    state.set_community_pool(&pool)
+}
+
+/// For queries: the rewards a delegator could withdraw from every validator.
+pub fn total_rewards(state: &impl StakingRead, del: &Address) -> Result<Vec<(Address, DecCoins)>, Error> {
+    let mut out = Vec::new();
+    for d in state.delegations_of(del)? {
+        out.push((d.validator, pending_rewards(state, del, &d.validator)?));
+    }
+    Ok(out)
+}

@@ -1,0 +1,77 @@
+//! Errors of staking (codespace `staking`), slashing (`slashing`) and distribution
+//! (`distribution`), with Cosmos SDK's codes where Cosmos has the same error.
+
+use salus_sdk::Error;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum StakingError {
+    EmptyValidatorAddr = 2,
+    NoValidatorFound = 3,
+    ValidatorOwnerExists = 4,
+    ValidatorPubKeyExists = 5,
+    ValidatorPubKeyTypeNotSupported = 6,
+    ValidatorJailed = 7,
+    InvalidDescription = 8,
+    InvalidCommission = 9,
+    CommissionGTMaxRate = 11,
+    CommissionUpdateTime = 12,
+    CommissionChangeRate = 13,
+    SelfDelegationBelowMinimum = 14,
+    MinSelfDelegationDecreased = 15,
+    NoDelegation = 19,
+    BadDenom = 20,
+    InsufficientShares = 22,
+    BadSharesAmount = 24,
+    NoUnbondingDelegation = 25,
+    MaxUnbondingEntries = 26,
+    BadRedelegationDst = 29,
+    TransitiveRedelegation = 30,
+    MaxRedelegationEntries = 31,
+    SelfRedelegation = 33,
+    TinyRedelegationAmount = 34,
+    BadAmount = 35,
+    CommissionLTMinRate = 40,
+    UnbondingEntryNotFound = 41,
+    DelegatorShareExRateInvalid = 42,
+    InvalidGenesis = 44,
+}
+
+impl StakingError {
+    pub fn with(self, message: impl Into<String>) -> Error {
+        Error::new("staking", self as u32, message)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum SlashingError {
+    NoValidatorForAddress = 2,
+    ValidatorNotJailed = 5,
+    MissingSelfDelegation = 6,
+    SelfDelegationTooLowToUnjail = 7,
+    NoSigningInfoFound = 8,
+    ValidatorTombstoned = 9,
+    ValidatorJailedUntil = 10,
+}
+
+impl SlashingError {
+    pub fn with(self, message: impl Into<String>) -> Error {
+        Error::new("slashing", self as u32, message)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum DistributionError {
+    EmptyDelegationDistInfo = 4,
+    NoValidatorExists = 7,
+    NoValidatorCommission = 10,
+    NoDelegationExists = 12,
+}
+
+impl DistributionError {
+    pub fn with(self, message: impl Into<String>) -> Error {
+        Error::new("distribution", self as u32, message)
+    }
+}

@@ -1,0 +1,302 @@
+//! One function per message: checks against state, then writes.
+
+use salus_sdk::{Address, BlockCtx, Coin, Error, StateWrite};
+
+use crate::bonding::{self, coins, delegate, no_validator, pool_of, shares_to_unbond, unbond, Source};
+use crate::dec::Dec;
+use crate::distribution;
+use crate::error::{DistributionError, SlashingError, StakingError};
+use crate::events;
+use crate::keys;
+use crate::msgs::{StakingMsg, DO_NOT_MODIFY};
+use crate::state::{not_bonded_pool, StakingRead, StakingWrite};
+use crate::types::{BondStatus, Description, Redelegation, RedelegationEntry, Time, Validator, ValidatorRewards};
+
+/// Commission may change once per this many seconds of block time.
+const COMMISSION_CHANGE_INTERVAL_SECS: u64 = 24 * 3600;
+
+pub fn execute(state: &mut impl StateWrite, ctx: &BlockCtx, msg: &StakingMsg) -> Result<(), Error> {
+    match msg {
+        StakingMsg::CreateValidator { operator, pubkey, description, commission, min_self_delegation, value } => {
+            let params = state.staking_params()?;
+            if state.validator(operator)?.is_some() {
+                return Err(StakingError::ValidatorOwnerExists
+                    .with(format!("{} is already a validator: use edit-validator", operator.to_valoper())));
+            }
+            let v = Validator {
+                operator: *operator,
+                consensus_pubkey: *pubkey,
+                jailed: false,
+                status: BondStatus::Unbonded,
+                tokens: 0,
+                delegator_shares: Dec::ZERO,
+                description: description.clone(),
+                unbonding_height: 0,
+                unbonding_time: Time::default(),
+                commission: *commission,
+                commission_update_time: Time::of(ctx),
+                min_self_delegation: *min_self_delegation,
+            };
+            if state.validator_by_cons(&v.cons_address())?.is_some() {
+                return Err(StakingError::ValidatorPubKeyExists
+                    .with("another validator already uses this consensus key: each node needs its own"));
+            }
+            check_bond_denom(value, &params.bond_denom)?;
+            if commission.rate < params.min_commission_rate {
+                return Err(StakingError::CommissionLTMinRate
+                    .with(format!("commission rate cannot be below the minimum of {}", params.min_commission_rate)));
+            }
+            state.set_validator(&v)?;
+            state.set_validator_rewards(operator, &ValidatorRewards::default())?;
+            delegate(state, operator, operator, value.amount, Source::Account)?;
+            state.emit(events::create_validator(operator, &coins(value.amount, &value.denom)?));
+            Ok(())
+        }
+        StakingMsg::EditValidator { operator, description, commission_rate, min_self_delegation } => {
+            let mut v = state.validator(operator)?.ok_or_else(|| no_validator(operator))?;
+            v.description = merge_description(&v.description, description);
+            v.description.validate()?;
+            if let Some(rate) = commission_rate {
+                let next_allowed = v.commission_update_time.plus_secs(COMMISSION_CHANGE_INTERVAL_SECS);
+                if Time::of(ctx) < next_allowed {
+                    return Err(StakingError::CommissionUpdateTime.with(format!(
+                        "commission cannot be changed more than once in 24h: try again after {}",
+                        next_allowed.rfc3339()
+                    )));
+                }
+                if *rate > v.commission.max_rate {
+                    return Err(StakingError::CommissionGTMaxRate
+                        .with(format!("commission cannot be more than the max rate {}", v.commission.max_rate)));
+                }
+                let change = if *rate > v.commission.rate {
+                    rate.checked_sub(v.commission.rate)?
+                } else {
+                    v.commission.rate.checked_sub(*rate)?
+                };
+                if change > v.commission.max_change_rate {
+                    return Err(StakingError::CommissionChangeRate.with(format!(
+                        "commission cannot change by more than {} at a time",
+                        v.commission.max_change_rate
+                    )));
+                }
+                let min = state.staking_params()?.min_commission_rate;
+                if *rate < min {
+                    return Err(StakingError::CommissionLTMinRate
+                        .with(format!("commission rate cannot be below the minimum of {min}")));
+                }
+                v.commission.rate = *rate;
+                v.commission_update_time = Time::of(ctx);
+            }
+            if let Some(min) = min_self_delegation {
+                if *min <= v.min_self_delegation {
+                    return Err(StakingError::MinSelfDelegationDecreased
+                        .with(format!("min_self_delegation can only rise above {}", v.min_self_delegation)));
+                }
+                if *min > v.tokens {
+                    return Err(StakingError::SelfDelegationBelowMinimum
+                        .with(format!("min_self_delegation {min} is above the validator's {} tokens", v.tokens)));
+                }
+                v.min_self_delegation = *min;
+            }
+            state.set_validator(&v)?;
+            state.emit(events::edit_validator(operator, v.commission.rate, v.min_self_delegation));
+            Ok(())
+        }
+        StakingMsg::Delegate { delegator, validator, amount } => {
+            check_bond_denom(amount, &state.staking_params()?.bond_denom)?;
+            state.validator(validator)?.ok_or_else(|| no_validator(validator))?;
+            let shares = delegate(state, delegator, validator, amount.amount, Source::Account)?;
+            state.emit(events::delegate(validator, delegator, &coins(amount.amount, &amount.denom)?, shares));
+            Ok(())
+        }
+        StakingMsg::Undelegate { delegator, validator, amount } => {
+            check_bond_denom(amount, &state.staking_params()?.bond_denom)?;
+            let v = state.validator(validator)?.ok_or_else(|| no_validator(validator))?;
+            let shares = shares_to_unbond(state, delegator, &v, amount.amount)?;
+            let tokens = unbond(state, delegator, validator, shares)?;
+            if tokens == 0 {
+                return Err(StakingError::TinyRedelegationAmount.with("the amount is worth no tokens: undelegate more"));
+            }
+            let completion = bonding::queue_unbonding(state, ctx, delegator, &v, tokens)?;
+            state.emit(events::unbond(validator, delegator, &coins(tokens, &amount.denom)?, completion));
+            Ok(())
+        }
+        StakingMsg::Redelegate { delegator, src, dst, amount } => redelegate(state, ctx, delegator, src, dst, amount),
+        StakingMsg::CancelUnbonding { delegator, validator, amount, creation_height } => {
+            check_bond_denom(amount, &state.staking_params()?.bond_denom)?;
+            let v = state.validator(validator)?.ok_or_else(|| no_validator(validator))?;
+            if v.jailed {
+                return Err(StakingError::ValidatorJailed
+                    .with("the validator is jailed: stake cannot return to it until it unjails"));
+            }
+            let mut u = state.unbonding(delegator, validator)?.ok_or_else(|| {
+                StakingError::NoUnbondingDelegation
+                    .with(format!("{delegator} is not unbonding from {}", validator.to_valoper()))
+            })?;
+            let now = Time::of(ctx);
+            let i = u
+                .entries
+                .iter()
+                .position(|e| e.creation_height == *creation_height && e.completion_time > now)
+                .ok_or_else(|| {
+                    StakingError::UnbondingEntryNotFound.with(format!(
+                        "no unbonding entry began at height {creation_height}: see `salusd query staking unbonding-delegation`"
+                    ))
+                })?;
+            let entry = &mut u.entries[i];
+            if amount.amount > entry.balance {
+                return Err(StakingError::BadAmount
+                    .with(format!("the entry holds {}{}; cancel at most that", entry.balance, amount.denom)));
+            }
+            entry.balance -= amount.amount;
+            entry.initial_balance = entry.initial_balance.saturating_sub(amount.amount);
+            if entry.balance == 0 {
+                u.entries.remove(i);
+            }
+            state.set_unbonding(&u)?;
+            delegate(state, delegator, validator, amount.amount, Source::Pool(not_bonded_pool()))?;
+            state.emit(events::cancel_unbonding(
+                validator,
+                delegator,
+                &coins(amount.amount, &amount.denom)?,
+                *creation_height,
+            ));
+            Ok(())
+        }
+        StakingMsg::Unjail { operator } => unjail(state, ctx, operator),
+        StakingMsg::WithdrawReward { delegator, validator } => {
+            if state.validator(validator)?.is_none() {
+                return Err(DistributionError::NoValidatorExists
+                    .with(format!("validator {} does not exist", validator.to_valoper())));
+            }
+            if state.delegation(delegator, validator)?.is_none() {
+                return Err(DistributionError::NoDelegationExists
+                    .with(format!("{delegator} has no delegation to {}", validator.to_valoper())));
+            }
+            distribution::settle(state, delegator, validator)?;
+            Ok(())
+        }
+        StakingMsg::WithdrawCommission { operator } => {
+            if state.validator(operator)?.is_none() {
+                return Err(
+                    DistributionError::NoValidatorExists.with(format!("{} is not a validator", operator.to_valoper()))
+                );
+            }
+            distribution::withdraw_commission(state, operator)?;
+            Ok(())
+        }
+    }
+}
+
+fn check_bond_denom(c: &Coin, bond_denom: &str) -> Result<(), Error> {
+    if c.denom != bond_denom {
+        return Err(StakingError::BadDenom.with(format!("invalid coin denomination {}: stake {bond_denom}", c.denom)));
+    }
+    Ok(())
+}
+
+fn merge_description(old: &Description, new: &Description) -> Description {
+    let pick = |o: &String, n: &String| if n == DO_NOT_MODIFY { o.clone() } else { n.clone() };
+    Description {
+        moniker: pick(&old.moniker, &new.moniker),
+        identity: pick(&old.identity, &new.identity),
+        website: pick(&old.website, &new.website),
+        security_contact: pick(&old.security_contact, &new.security_contact),
+        details: pick(&old.details, &new.details),
+    }
+}
+
+fn redelegate(
+    state: &mut impl StateWrite,
+    ctx: &BlockCtx,
+    del: &Address,
+    src: &Address,
+    dst: &Address,
+    amount: &Coin,
+) -> Result<(), Error> {
+    let params = state.staking_params()?;
+    check_bond_denom(amount, &params.bond_denom)?;
+    let src_v = state.validator(src)?.ok_or_else(|| no_validator(src))?;
+    if state.validator(dst)?.is_none() {
+        return Err(
+            StakingError::BadRedelegationDst.with(format!("destination validator {} does not exist", dst.to_valoper()))
+        );
+    }
+    // Stake that arrived at `src` by a redelegation still in flight cannot move on: it would escape
+    // a slash for an infraction at its first validator.
+    if state.redelegations_of(del)?.iter().any(|r| r.dst == *src && !r.entries.is_empty()) {
+        return Err(StakingError::TransitiveRedelegation.with(
+            "redelegation to this validator already in progress; first redelegation to it must complete before moving on",
+        ));
+    }
+    let mut red = state.redelegation(del, src, dst)?.unwrap_or(Redelegation {
+        delegator: *del,
+        src: *src,
+        dst: *dst,
+        entries: Vec::new(),
+    });
+    if red.entries.len() >= params.max_entries as usize {
+        return Err(StakingError::MaxRedelegationEntries.with(format!(
+            "too many redelegation entries for this pair (at most {}): wait for one to complete",
+            params.max_entries
+        )));
+    }
+    let shares = shares_to_unbond(state, del, &src_v, amount.amount)?;
+    let tokens = unbond(state, del, src, shares)?;
+    if tokens == 0 {
+        return Err(
+            StakingError::TinyRedelegationAmount.with("too few tokens to redelegate (truncates to zero tokens)")
+        );
+    }
+    let shares_dst = delegate(state, del, dst, tokens, Source::Pool(pool_of(src_v.status)))?;
+    let completion = if src_v.status == BondStatus::Bonded {
+        let completion = Time::of(ctx).plus_secs(params.unbonding_time_secs);
+        red.entries.push(RedelegationEntry {
+            creation_height: ctx.height,
+            completion_time: completion,
+            initial_balance: tokens,
+            shares_dst,
+        });
+        state.set_redelegation(&red)?;
+        state.put_raw(keys::redelegation_queue(completion, del, src, dst), Vec::new())?;
+        completion
+    } else {
+        Time::of(ctx)
+    };
+    state.emit(events::redelegate(src, dst, del, &coins(tokens, &amount.denom)?, completion));
+    Ok(())
+}
+
+fn unjail(state: &mut impl StateWrite, ctx: &BlockCtx, op: &Address) -> Result<(), Error> {
+    let mut v = state
+        .validator(op)?
+        .ok_or_else(|| SlashingError::NoValidatorForAddress.with(format!("{} is not a validator", op.to_valoper())))?;
+    let d = state.delegation(op, op)?.ok_or_else(|| {
+        SlashingError::MissingSelfDelegation
+            .with("the validator has no self-delegation: delegate to it from its operator")
+    })?;
+    if v.tokens_for(d.shares)? < v.min_self_delegation {
+        return Err(SlashingError::SelfDelegationTooLowToUnjail.with(format!(
+            "self-delegation is below the minimum of {}: delegate more from the operator first",
+            v.min_self_delegation
+        )));
+    }
+    if !v.jailed {
+        return Err(SlashingError::ValidatorNotJailed.with("the validator is not jailed, so cannot be unjailed"));
+    }
+    let info = state.signing_info(&v.cons_address())?.ok_or_else(|| {
+        SlashingError::NoSigningInfoFound.with("no signing info for this validator's consensus address")
+    })?;
+    if info.tombstoned {
+        return Err(SlashingError::ValidatorTombstoned
+            .with("the validator double-signed and is tombstoned: it can never return; delegators should redelegate"));
+    }
+    if Time::of(ctx) < info.jailed_until {
+        return Err(SlashingError::ValidatorJailedUntil
+            .with(format!("validator still jailed; cannot be unjailed before {}", info.jailed_until.rfc3339())));
+    }
+    v.jailed = false;
+    state.set_validator(&v)?;
+    state.emit(events::unjail(op));
+    Ok(())
+}

@@ -1,0 +1,43 @@
+//! Block hooks, in the order Cosmos runs them: before the block's txs, inflation and rewards for
+//! the last block's voters, then liveness, then evidence; after them, the validator set, matured
+//! unbondings and the historical record.
+
+use salus_sdk::{Address, BlockCtx, Error, StateWrite};
+
+use crate::state::{HistoricalRecord, StakingRead, StakingWrite};
+use crate::types::{BlockInfo, Time, ValidatorUpdate};
+use crate::{bonding, distribution, keys, slashing};
+
+pub fn begin_block(
+    state: &mut impl StateWrite,
+    ctx: &BlockCtx,
+    info: &BlockInfo,
+    fee_collector: &Address,
+) -> Result<(), Error> {
+    distribution::allocate(state, &info.votes, fee_collector)?;
+    slashing::handle_votes(state, ctx, &info.votes)?;
+    slashing::handle_misbehavior(state, ctx, &info.misbehavior)
+}
+
+/// Returns the validator-set changes for CometBFT (effective two heights later).
+pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<Vec<ValidatorUpdate>, Error> {
+    let updates = bonding::apply_validator_set(state, ctx)?;
+    bonding::complete_validator_unbonding(state, ctx)?;
+    bonding::complete_matured(state, ctx)?;
+    record_history(state, ctx)?;
+    Ok(updates)
+}
+
+fn record_history(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), Error> {
+    let keep = state.staking_params()?.historical_entries as u64;
+    state.set_historical(&HistoricalRecord {
+        height: ctx.height,
+        time: Time::of(ctx),
+        chain_id: ctx.chain_id.clone(),
+        validators: state.last_powers()?,
+    })?;
+    if ctx.height > keep {
+        state.delete_raw(keys::historical(ctx.height - keep))?;
+    }
+    Ok(())
+}

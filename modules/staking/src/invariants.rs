@@ -1,0 +1,77 @@
+//! Invariants the module keeps after every block; tests check them block by block.
+
+use salus_sdk::{Error, StateRead};
+use salus_token::TokenRead;
+
+use crate::dec::{Dec, DecCoins};
+use crate::state::{bonded_pool, distribution_account, not_bonded_pool, StakingRead};
+use crate::types::BondStatus;
+
+fn broken(msg: String) -> Error {
+    Error::internal(format!("invariant broken: {msg}"))
+}
+
+/// Checks every invariant; the error names the first one broken.
+pub fn check(state: &impl StateRead) -> Result<(), Error> {
+    let denom = state.staking_params()?.bond_denom;
+    let validators = state.validators()?;
+
+    // The pools hold exactly the stake they account for.
+    let bonded: u128 = validators.iter().filter(|v| v.status == BondStatus::Bonded).map(|v| v.tokens).sum();
+    let not_bonded_validators: u128 =
+        validators.iter().filter(|v| v.status != BondStatus::Bonded).map(|v| v.tokens).sum();
+    let mut unbonding = 0u128;
+    for v in &validators {
+        for u in state.unbondings_from(&v.operator)? {
+            unbonding += u.entries.iter().map(|e| e.balance).sum::<u128>();
+        }
+    }
+    let bonded_balance = state.balance(&bonded_pool(), &denom)?;
+    if bonded_balance != bonded {
+        return Err(broken(format!("bonded pool holds {bonded_balance} but bonded validators hold {bonded}")));
+    }
+    let not_bonded_balance = state.balance(&not_bonded_pool(), &denom)?;
+    if not_bonded_balance < not_bonded_validators + unbonding {
+        return Err(broken(format!(
+            "not-bonded pool holds {not_bonded_balance} but owes {not_bonded_validators} to validators and {unbonding} to unbonding delegations"
+        )));
+    }
+
+    // Delegations account for every share, and none is worth more than the validator holds.
+    for v in &validators {
+        let mut shares = Dec::ZERO;
+        for d in state.delegations_to(&v.operator)? {
+            shares = shares.checked_add(d.shares)?;
+            if v.tokens_for(d.shares)? > v.tokens {
+                return Err(broken(format!("a delegation to {} is worth more than the validator", v.operator)));
+            }
+        }
+        if shares != v.delegator_shares {
+            return Err(broken(format!(
+                "delegations to {} hold {shares} shares but the validator issued {}",
+                v.operator, v.delegator_shares
+            )));
+        }
+    }
+
+    // Undistributed rewards and the community pool are exactly what the distribution account holds.
+    let mut owed = state.community_pool()?;
+    let mut pending = DecCoins::default();
+    for v in &validators {
+        let r = state.validator_rewards(&v.operator)?;
+        owed = owed.add(&r.outstanding)?;
+        pending = pending.add(&r.commission)?;
+        for d in state.delegations_to(&v.operator)? {
+            pending = pending.add(&crate::distribution::pending_rewards(state, &d.delegator, &v.operator)?)?;
+        }
+        if pending.sub(&r.outstanding).map(|over| !over.is_empty()).unwrap_or(false) {
+            return Err(broken(format!("{} owes more rewards than it holds", v.operator)));
+        }
+        pending = DecCoins::default();
+    }
+    let held = DecCoins::from_coins(&salus_sdk::Coins::new(state.balances(&distribution_account())?)?)?;
+    if held != owed {
+        return Err(broken(format!("the distribution account holds {held} but owes {owed}")));
+    }
+    Ok(())
+}

@@ -1,0 +1,166 @@
+//! Typed state keys. Addresses are fixed 20 bytes and times big-endian, so byte order is the order
+//! that iteration needs (one delegator's delegations together; queues by completion time).
+
+use salus_sdk::Address;
+
+use crate::types::Time;
+
+pub const VALIDATOR_PREFIX: &[u8] = b"staking/validator/";
+pub const BY_CONS_PREFIX: &[u8] = b"staking/by_cons/";
+pub const LAST_POWER_PREFIX: &[u8] = b"staking/last_power/";
+pub const DELEGATION_PREFIX: &[u8] = b"staking/delegation/";
+pub const DELEGATION_BY_VAL_PREFIX: &[u8] = b"staking/delegation_by_val/";
+pub const UNBONDING_PREFIX: &[u8] = b"staking/unbonding/";
+pub const UNBONDING_BY_VAL_PREFIX: &[u8] = b"staking/unbonding_by_val/";
+pub const UNBONDING_QUEUE: &[u8] = b"staking/unbonding_queue/";
+pub const REDELEGATION_PREFIX: &[u8] = b"staking/redelegation/";
+pub const REDELEGATION_BY_SRC_PREFIX: &[u8] = b"staking/redelegation_by_src/";
+pub const REDELEGATION_QUEUE: &[u8] = b"staking/redelegation_queue/";
+pub const VALIDATOR_QUEUE: &[u8] = b"staking/validator_queue/";
+pub const HISTORICAL_PREFIX: &[u8] = b"staking/historical/";
+pub const STAKING_PARAMS: &[u8] = b"staking/params";
+
+pub const SIGNING_INFO_PREFIX: &[u8] = b"slashing/signing_info/";
+pub const MISSED_PREFIX: &[u8] = b"slashing/missed/";
+pub const SLASHING_PARAMS: &[u8] = b"slashing/params";
+
+pub const REWARDS_PREFIX: &[u8] = b"distribution/validator/";
+pub const REWARD_START_PREFIX: &[u8] = b"distribution/start/";
+pub const COMMUNITY_POOL: &[u8] = b"distribution/community_pool";
+pub const DISTRIBUTION_PARAMS: &[u8] = b"distribution/params";
+
+fn time(t: Time) -> [u8; 12] {
+    let mut out = [0u8; 12];
+    out[..8].copy_from_slice(&(t.secs.max(0) as u64).to_be_bytes());
+    out[8..].copy_from_slice(&t.nanos.to_be_bytes());
+    out
+}
+
+/// The time at the front of a queue key.
+pub fn parse_queue_time(key: &[u8], prefix: &[u8]) -> Option<Time> {
+    let rest = key.strip_prefix(prefix)?;
+    let secs = u64::from_be_bytes(rest.get(..8)?.try_into().ok()?);
+    let nanos = u32::from_be_bytes(rest.get(8..12)?.try_into().ok()?);
+    Some(Time { secs: secs as i64, nanos })
+}
+
+/// The addresses after a queue key's time.
+pub fn queue_addresses(key: &[u8], prefix: &[u8]) -> Vec<Address> {
+    let rest = &key[prefix.len() + 12..];
+    rest.chunks_exact(20).map(|c| Address(c.try_into().expect("chunks of 20"))).collect()
+}
+
+pub fn validator(op: &Address) -> Vec<u8> {
+    [VALIDATOR_PREFIX, op.as_bytes()].concat()
+}
+
+pub fn by_cons(cons: &[u8; 20]) -> Vec<u8> {
+    [BY_CONS_PREFIX, cons.as_slice()].concat()
+}
+
+pub fn last_power(op: &Address) -> Vec<u8> {
+    [LAST_POWER_PREFIX, op.as_bytes()].concat()
+}
+
+pub fn delegation(del: &Address, val: &Address) -> Vec<u8> {
+    [DELEGATION_PREFIX, del.as_bytes(), val.as_bytes()].concat()
+}
+
+pub fn delegations_of(del: &Address) -> Vec<u8> {
+    [DELEGATION_PREFIX, del.as_bytes()].concat()
+}
+
+pub fn delegation_by_val(val: &Address, del: &Address) -> Vec<u8> {
+    [DELEGATION_BY_VAL_PREFIX, val.as_bytes(), del.as_bytes()].concat()
+}
+
+pub fn delegations_to(val: &Address) -> Vec<u8> {
+    [DELEGATION_BY_VAL_PREFIX, val.as_bytes()].concat()
+}
+
+pub fn unbonding(del: &Address, val: &Address) -> Vec<u8> {
+    [UNBONDING_PREFIX, del.as_bytes(), val.as_bytes()].concat()
+}
+
+pub fn unbondings_of(del: &Address) -> Vec<u8> {
+    [UNBONDING_PREFIX, del.as_bytes()].concat()
+}
+
+pub fn unbonding_by_val(val: &Address, del: &Address) -> Vec<u8> {
+    [UNBONDING_BY_VAL_PREFIX, val.as_bytes(), del.as_bytes()].concat()
+}
+
+pub fn unbondings_from(val: &Address) -> Vec<u8> {
+    [UNBONDING_BY_VAL_PREFIX, val.as_bytes()].concat()
+}
+
+pub fn unbonding_queue(t: Time, del: &Address, val: &Address) -> Vec<u8> {
+    [UNBONDING_QUEUE, &time(t), del.as_bytes(), val.as_bytes()].concat()
+}
+
+pub fn redelegation(del: &Address, src: &Address, dst: &Address) -> Vec<u8> {
+    [REDELEGATION_PREFIX, del.as_bytes(), src.as_bytes(), dst.as_bytes()].concat()
+}
+
+pub fn redelegations_of(del: &Address) -> Vec<u8> {
+    [REDELEGATION_PREFIX, del.as_bytes()].concat()
+}
+
+pub fn redelegation_by_src(src: &Address, del: &Address, dst: &Address) -> Vec<u8> {
+    [REDELEGATION_BY_SRC_PREFIX, src.as_bytes(), del.as_bytes(), dst.as_bytes()].concat()
+}
+
+pub fn redelegations_from(src: &Address) -> Vec<u8> {
+    [REDELEGATION_BY_SRC_PREFIX, src.as_bytes()].concat()
+}
+
+pub fn redelegation_queue(t: Time, del: &Address, src: &Address, dst: &Address) -> Vec<u8> {
+    [REDELEGATION_QUEUE, &time(t), del.as_bytes(), src.as_bytes(), dst.as_bytes()].concat()
+}
+
+pub fn validator_queue(t: Time, op: &Address) -> Vec<u8> {
+    [VALIDATOR_QUEUE, &time(t), op.as_bytes()].concat()
+}
+
+pub fn historical(height: u64) -> Vec<u8> {
+    [HISTORICAL_PREFIX, &height.to_be_bytes()].concat()
+}
+
+pub fn signing_info(cons: &[u8; 20]) -> Vec<u8> {
+    [SIGNING_INFO_PREFIX, cons.as_slice()].concat()
+}
+
+pub fn missed(cons: &[u8; 20], index: u64) -> Vec<u8> {
+    [MISSED_PREFIX, cons.as_slice(), &index.to_be_bytes()].concat()
+}
+
+pub fn missed_of(cons: &[u8; 20]) -> Vec<u8> {
+    [MISSED_PREFIX, cons.as_slice()].concat()
+}
+
+pub fn rewards(val: &Address) -> Vec<u8> {
+    [REWARDS_PREFIX, val.as_bytes()].concat()
+}
+
+pub fn reward_start(del: &Address, val: &Address) -> Vec<u8> {
+    [REWARD_START_PREFIX, del.as_bytes(), val.as_bytes()].concat()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queue_keys_sort_by_time_and_parse_back() {
+        let (a, b) = (Address([1; 20]), Address([2; 20]));
+        let early = Time { secs: 100, nanos: 5 };
+        let late = Time { secs: 256, nanos: 0 };
+        let mut keys = [unbonding_queue(late, &a, &b), unbonding_queue(early, &b, &a)];
+        keys.sort();
+        assert_eq!(parse_queue_time(&keys[0], UNBONDING_QUEUE), Some(early));
+        assert_eq!(queue_addresses(&keys[0], UNBONDING_QUEUE), vec![b, a]);
+        assert!(historical(9) < historical(256));
+        assert!(delegation(&a, &b).starts_with(&delegations_of(&a)));
+        assert!(missed(&[3; 20], 1) < missed(&[3; 20], 256));
+    }
+}

@@ -1,0 +1,424 @@
+//! The module's messages as domain types, decoded from the Cosmos staking, slashing and
+//! distribution protos so wallets and explorers work unchanged.
+
+use prost::Message;
+use salus_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
+use salus_proto::cosmos::distribution::v1beta1 as distr;
+use salus_proto::cosmos::slashing::v1beta1 as slashing;
+use salus_proto::cosmos::staking::v1beta1 as staking;
+use salus_proto::Any;
+use salus_sdk::{Address, Coin, Error, Msg, SdkCode};
+
+use crate::dec::Dec;
+use crate::error::StakingError;
+use crate::types::{CommissionRates, Description};
+
+pub const ED25519_PUBKEY_URL: &str = "/cosmos.crypto.ed25519.PubKey";
+
+/// Description fields left as this string keep their value (Cosmos' `DoNotModifyDesc`).
+pub const DO_NOT_MODIFY: &str = "[do-not-modify]";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StakingMsg {
+    CreateValidator {
+        operator: Address,
+        pubkey: [u8; 32],
+        description: Description,
+        commission: CommissionRates,
+        min_self_delegation: u128,
+        value: Coin,
+    },
+    EditValidator {
+        operator: Address,
+        /// Fields equal to [`DO_NOT_MODIFY`] keep their value.
+        description: Description,
+        commission_rate: Option<Dec>,
+        min_self_delegation: Option<u128>,
+    },
+    Delegate {
+        delegator: Address,
+        validator: Address,
+        amount: Coin,
+    },
+    Undelegate {
+        delegator: Address,
+        validator: Address,
+        amount: Coin,
+    },
+    Redelegate {
+        delegator: Address,
+        src: Address,
+        dst: Address,
+        amount: Coin,
+    },
+    CancelUnbonding {
+        delegator: Address,
+        validator: Address,
+        amount: Coin,
+        creation_height: u64,
+    },
+    Unjail {
+        operator: Address,
+    },
+    WithdrawReward {
+        delegator: Address,
+        validator: Address,
+    },
+    WithdrawCommission {
+        operator: Address,
+    },
+}
+
+pub const CREATE_VALIDATOR_URL: &str = "/cosmos.staking.v1beta1.MsgCreateValidator";
+pub const EDIT_VALIDATOR_URL: &str = "/cosmos.staking.v1beta1.MsgEditValidator";
+pub const DELEGATE_URL: &str = "/cosmos.staking.v1beta1.MsgDelegate";
+pub const UNDELEGATE_URL: &str = "/cosmos.staking.v1beta1.MsgUndelegate";
+pub const REDELEGATE_URL: &str = "/cosmos.staking.v1beta1.MsgBeginRedelegate";
+pub const CANCEL_UNBONDING_URL: &str = "/cosmos.staking.v1beta1.MsgCancelUnbondingDelegation";
+pub const UNJAIL_URL: &str = "/cosmos.slashing.v1beta1.MsgUnjail";
+pub const WITHDRAW_REWARD_URL: &str = "/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward";
+pub const WITHDRAW_COMMISSION_URL: &str = "/cosmos.distribution.v1beta1.MsgWithdrawValidatorCommission";
+
+fn decode<M: Message + Default>(any: &Any) -> Result<M, Error> {
+    M::decode(any.value.as_slice())
+        .map_err(|e| Error::sdk(SdkCode::TxDecode, format!("{} does not decode: {e}", any.type_url)))
+}
+
+fn coin(field: &str, c: Option<ProtoCoin>) -> Result<Coin, Error> {
+    let c = c.ok_or_else(|| StakingError::BadAmount.with(format!("{field} is missing: give an amount")))?;
+    Coin::from_proto(&c).map_err(|e| Error { message: format!("{field}: {}", e.message), ..e })
+}
+
+fn int(field: &str, s: &str) -> Result<u128, Error> {
+    s.parse::<u128>()
+        .map_err(|_| Error::sdk(SdkCode::InvalidRequest, format!("{field}: `{s}` is not a whole number of tokens")))
+}
+
+fn description(d: Option<staking::Description>) -> Description {
+    let d = d.unwrap_or_default();
+    Description {
+        moniker: d.moniker,
+        identity: d.identity,
+        website: d.website,
+        security_contact: d.security_contact,
+        details: d.details,
+    }
+}
+
+fn description_proto(d: &Description) -> staking::Description {
+    staking::Description {
+        moniker: d.moniker.clone(),
+        identity: d.identity.clone(),
+        website: d.website.clone(),
+        security_contact: d.security_contact.clone(),
+        details: d.details.clone(),
+    }
+}
+
+/// The ed25519 consensus key in an `Any`.
+pub fn ed25519_pubkey(any: Option<&Any>) -> Result<[u8; 32], Error> {
+    let any = any.ok_or_else(|| {
+        StakingError::ValidatorPubKeyTypeNotSupported.with("pubkey is missing: give the node's ed25519 consensus key")
+    })?;
+    if any.type_url != ED25519_PUBKEY_URL {
+        return Err(StakingError::ValidatorPubKeyTypeNotSupported.with(format!(
+            "consensus key type {} is not supported: use an ed25519 key ({ED25519_PUBKEY_URL})",
+            any.type_url
+        )));
+    }
+    let pk = salus_proto::cosmos::crypto::ed25519::PubKey::decode(any.value.as_slice())
+        .map_err(|e| Error::sdk(SdkCode::TxDecode, format!("ed25519 pubkey does not decode: {e}")))?;
+    let key: [u8; 32] = pk.key.as_slice().try_into().map_err(|_| {
+        StakingError::ValidatorPubKeyTypeNotSupported.with(format!("an ed25519 key has 32 bytes, not {}", pk.key.len()))
+    })?;
+    ed25519_consensus::VerificationKey::try_from(key).map_err(|_| {
+        StakingError::ValidatorPubKeyTypeNotSupported.with("the consensus key is not a valid ed25519 point")
+    })?;
+    Ok(key)
+}
+
+pub fn ed25519_pubkey_any(key: &[u8; 32]) -> Any {
+    salus_proto::to_any(&salus_proto::cosmos::crypto::ed25519::PubKey { key: key.to_vec() })
+}
+
+impl StakingMsg {
+    pub const TYPE_URLS: [&'static str; 9] = [
+        CREATE_VALIDATOR_URL,
+        EDIT_VALIDATOR_URL,
+        DELEGATE_URL,
+        UNDELEGATE_URL,
+        REDELEGATE_URL,
+        CANCEL_UNBONDING_URL,
+        UNJAIL_URL,
+        WITHDRAW_REWARD_URL,
+        WITHDRAW_COMMISSION_URL,
+    ];
+
+    pub fn decode(any: &Any) -> Result<Self, Error> {
+        let valoper = Address::parse_valoper;
+        Ok(match any.type_url.as_str() {
+            CREATE_VALIDATOR_URL => {
+                #[allow(deprecated)] // delegator_address is deprecated but still sent by older clients
+                let m: staking::MsgCreateValidator = decode(any)?;
+                #[allow(deprecated)]
+                let delegator_address = m.delegator_address.clone();
+                let operator = valoper("validator_address", &m.validator_address)?;
+                if !delegator_address.is_empty() && Address::parse("delegator_address", &delegator_address)? != operator
+                {
+                    return Err(StakingError::EmptyValidatorAddr
+                        .with("delegator_address must be the operator's account address, or empty"));
+                }
+                let c = m.commission.unwrap_or_default();
+                StakingMsg::CreateValidator {
+                    operator,
+                    pubkey: ed25519_pubkey(m.pubkey.as_ref())?,
+                    description: description(m.description),
+                    commission: CommissionRates {
+                        rate: Dec::from_proto("commission.rate", &c.rate)?,
+                        max_rate: Dec::from_proto("commission.max_rate", &c.max_rate)?,
+                        max_change_rate: Dec::from_proto("commission.max_change_rate", &c.max_change_rate)?,
+                    },
+                    min_self_delegation: int("min_self_delegation", &m.min_self_delegation)?,
+                    value: coin("value", m.value)?,
+                }
+            }
+            EDIT_VALIDATOR_URL => {
+                let m: staking::MsgEditValidator = decode(any)?;
+                let mut d = description(m.description);
+                for f in [&mut d.moniker, &mut d.identity, &mut d.website, &mut d.security_contact, &mut d.details] {
+                    if f.is_empty() {
+                        // Cosmos clients send the marker; an absent description means "unchanged" too.
+                        *f = DO_NOT_MODIFY.to_string();
+                    }
+                }
+                StakingMsg::EditValidator {
+                    operator: valoper("validator_address", &m.validator_address)?,
+                    description: d,
+                    commission_rate: (!m.commission_rate.is_empty())
+                        .then(|| Dec::from_proto("commission_rate", &m.commission_rate))
+                        .transpose()?,
+                    min_self_delegation: (!m.min_self_delegation.is_empty())
+                        .then(|| int("min_self_delegation", &m.min_self_delegation))
+                        .transpose()?,
+                }
+            }
+            DELEGATE_URL => {
+                let m: staking::MsgDelegate = decode(any)?;
+                StakingMsg::Delegate {
+                    delegator: Address::parse("delegator_address", &m.delegator_address)?,
+                    validator: valoper("validator_address", &m.validator_address)?,
+                    amount: coin("amount", m.amount)?,
+                }
+            }
+            UNDELEGATE_URL => {
+                let m: staking::MsgUndelegate = decode(any)?;
+                StakingMsg::Undelegate {
+                    delegator: Address::parse("delegator_address", &m.delegator_address)?,
+                    validator: valoper("validator_address", &m.validator_address)?,
+                    amount: coin("amount", m.amount)?,
+                }
+            }
+            REDELEGATE_URL => {
+                let m: staking::MsgBeginRedelegate = decode(any)?;
+                StakingMsg::Redelegate {
+                    delegator: Address::parse("delegator_address", &m.delegator_address)?,
+                    src: valoper("validator_src_address", &m.validator_src_address)?,
+                    dst: valoper("validator_dst_address", &m.validator_dst_address)?,
+                    amount: coin("amount", m.amount)?,
+                }
+            }
+            CANCEL_UNBONDING_URL => {
+                let m: staking::MsgCancelUnbondingDelegation = decode(any)?;
+                StakingMsg::CancelUnbonding {
+                    delegator: Address::parse("delegator_address", &m.delegator_address)?,
+                    validator: valoper("validator_address", &m.validator_address)?,
+                    amount: coin("amount", m.amount)?,
+                    creation_height: u64::try_from(m.creation_height).map_err(|_| {
+                        StakingError::BadAmount.with("creation_height must be the positive height of the unbonding")
+                    })?,
+                }
+            }
+            UNJAIL_URL => {
+                let m: slashing::MsgUnjail = decode(any)?;
+                StakingMsg::Unjail { operator: valoper("validator_addr", &m.validator_addr)? }
+            }
+            WITHDRAW_REWARD_URL => {
+                let m: distr::MsgWithdrawDelegatorReward = decode(any)?;
+                StakingMsg::WithdrawReward {
+                    delegator: Address::parse("delegator_address", &m.delegator_address)?,
+                    validator: valoper("validator_address", &m.validator_address)?,
+                }
+            }
+            WITHDRAW_COMMISSION_URL => {
+                let m: distr::MsgWithdrawValidatorCommission = decode(any)?;
+                StakingMsg::WithdrawCommission { operator: valoper("validator_address", &m.validator_address)? }
+            }
+            other => {
+                return Err(Error::sdk(SdkCode::UnknownRequest, format!("the staking module does not handle {other}")))
+            }
+        })
+    }
+
+    pub fn to_any(&self) -> Any {
+        let addr = |a: &Address| a.to_string();
+        let val = |a: &Address| a.to_valoper();
+        match self {
+            StakingMsg::CreateValidator { operator, pubkey, description, commission, min_self_delegation, value } =>
+            {
+                #[allow(deprecated)]
+                salus_proto::to_any(&staking::MsgCreateValidator {
+                    description: Some(description_proto(description)),
+                    commission: Some(staking::CommissionRates {
+                        rate: commission.rate.to_proto(),
+                        max_rate: commission.max_rate.to_proto(),
+                        max_change_rate: commission.max_change_rate.to_proto(),
+                    }),
+                    min_self_delegation: min_self_delegation.to_string(),
+                    delegator_address: String::new(),
+                    validator_address: val(operator),
+                    pubkey: Some(ed25519_pubkey_any(pubkey)),
+                    value: Some(value.to_proto()),
+                })
+            }
+            StakingMsg::EditValidator { operator, description, commission_rate, min_self_delegation } => {
+                salus_proto::to_any(&staking::MsgEditValidator {
+                    description: Some(description_proto(description)),
+                    validator_address: val(operator),
+                    commission_rate: commission_rate.map(Dec::to_proto).unwrap_or_default(),
+                    min_self_delegation: min_self_delegation.map(|m| m.to_string()).unwrap_or_default(),
+                })
+            }
+            StakingMsg::Delegate { delegator, validator, amount } => salus_proto::to_any(&staking::MsgDelegate {
+                delegator_address: addr(delegator),
+                validator_address: val(validator),
+                amount: Some(amount.to_proto()),
+            }),
+            StakingMsg::Undelegate { delegator, validator, amount } => salus_proto::to_any(&staking::MsgUndelegate {
+                delegator_address: addr(delegator),
+                validator_address: val(validator),
+                amount: Some(amount.to_proto()),
+            }),
+            StakingMsg::Redelegate { delegator, src, dst, amount } => {
+                salus_proto::to_any(&staking::MsgBeginRedelegate {
+                    delegator_address: addr(delegator),
+                    validator_src_address: val(src),
+                    validator_dst_address: val(dst),
+                    amount: Some(amount.to_proto()),
+                })
+            }
+            StakingMsg::CancelUnbonding { delegator, validator, amount, creation_height } => {
+                salus_proto::to_any(&staking::MsgCancelUnbondingDelegation {
+                    delegator_address: addr(delegator),
+                    validator_address: val(validator),
+                    amount: Some(amount.to_proto()),
+                    creation_height: *creation_height as i64,
+                })
+            }
+            StakingMsg::Unjail { operator } => {
+                salus_proto::to_any(&slashing::MsgUnjail { validator_addr: val(operator) })
+            }
+            StakingMsg::WithdrawReward { delegator, validator } => {
+                salus_proto::to_any(&distr::MsgWithdrawDelegatorReward {
+                    delegator_address: addr(delegator),
+                    validator_address: val(validator),
+                })
+            }
+            StakingMsg::WithdrawCommission { operator } => {
+                salus_proto::to_any(&distr::MsgWithdrawValidatorCommission { validator_address: val(operator) })
+            }
+        }
+    }
+
+    /// The Cosmos module a message belongs to, for `message.module`.
+    pub fn module(&self) -> &'static str {
+        match self {
+            StakingMsg::Unjail { .. } => "slashing",
+            StakingMsg::WithdrawReward { .. } | StakingMsg::WithdrawCommission { .. } => "distribution",
+            _ => "staking",
+        }
+    }
+}
+
+fn positive(field: &str, c: &Coin) -> Result<(), Error> {
+    if c.amount == 0 {
+        return Err(StakingError::BadAmount.with(format!("{field} must be positive")));
+    }
+    Ok(())
+}
+
+impl Msg for StakingMsg {
+    fn type_url(&self) -> &'static str {
+        match self {
+            StakingMsg::CreateValidator { .. } => CREATE_VALIDATOR_URL,
+            StakingMsg::EditValidator { .. } => EDIT_VALIDATOR_URL,
+            StakingMsg::Delegate { .. } => DELEGATE_URL,
+            StakingMsg::Undelegate { .. } => UNDELEGATE_URL,
+            StakingMsg::Redelegate { .. } => REDELEGATE_URL,
+            StakingMsg::CancelUnbonding { .. } => CANCEL_UNBONDING_URL,
+            StakingMsg::Unjail { .. } => UNJAIL_URL,
+            StakingMsg::WithdrawReward { .. } => WITHDRAW_REWARD_URL,
+            StakingMsg::WithdrawCommission { .. } => WITHDRAW_COMMISSION_URL,
+        }
+    }
+
+    fn validate_basic(&self) -> Result<(), Error> {
+        match self {
+            StakingMsg::CreateValidator { description, commission, min_self_delegation, value, .. } => {
+                description.validate()?;
+                commission.validate()?;
+                positive("value", value)?;
+                if *min_self_delegation == 0 {
+                    return Err(
+                        StakingError::SelfDelegationBelowMinimum.with("min_self_delegation must be positive (e.g. 1)")
+                    );
+                }
+                if value.amount < *min_self_delegation {
+                    return Err(StakingError::SelfDelegationBelowMinimum.with(format!(
+                        "the self-delegation {value} is below min_self_delegation {min_self_delegation}: bond more"
+                    )));
+                }
+                Ok(())
+            }
+            StakingMsg::EditValidator { commission_rate, min_self_delegation, .. } => {
+                if commission_rate.is_some_and(|r| r > Dec::ONE) {
+                    return Err(StakingError::InvalidCommission.with("commission rate cannot be more than 100%"));
+                }
+                if *min_self_delegation == Some(0) {
+                    return Err(StakingError::MinSelfDelegationDecreased.with("min_self_delegation must be positive"));
+                }
+                Ok(())
+            }
+            StakingMsg::Delegate { amount, .. } | StakingMsg::Undelegate { amount, .. } => positive("amount", amount),
+            StakingMsg::Redelegate { src, dst, amount, .. } => {
+                if src == dst {
+                    return Err(StakingError::SelfRedelegation
+                        .with("cannot redelegate to the same validator: pick another destination"));
+                }
+                positive("amount", amount)
+            }
+            StakingMsg::CancelUnbonding { amount, creation_height, .. } => {
+                if *creation_height == 0 {
+                    return Err(StakingError::BadAmount.with("creation_height must be the height the unbonding began"));
+                }
+                positive("amount", amount)
+            }
+            StakingMsg::Unjail { .. } | StakingMsg::WithdrawReward { .. } | StakingMsg::WithdrawCommission { .. } => {
+                Ok(())
+            }
+        }
+    }
+
+    fn signers(&self) -> Vec<Address> {
+        match self {
+            StakingMsg::CreateValidator { operator, .. }
+            | StakingMsg::EditValidator { operator, .. }
+            | StakingMsg::Unjail { operator }
+            | StakingMsg::WithdrawCommission { operator } => vec![*operator],
+            StakingMsg::Delegate { delegator, .. }
+            | StakingMsg::Undelegate { delegator, .. }
+            | StakingMsg::Redelegate { delegator, .. }
+            | StakingMsg::CancelUnbonding { delegator, .. }
+            | StakingMsg::WithdrawReward { delegator, .. } => vec![*delegator],
+        }
+    }
+}

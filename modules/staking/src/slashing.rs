@@ -1,0 +1,174 @@
+//! Slashing: liveness over a window of signed blocks, double-sign evidence, and the slash that
+//! reaches stake which was bonded at the infraction but has since started to leave.
+
+use salus_sdk::address::VALCONS_PREFIX;
+use salus_sdk::{Address, BlockCtx, Error, StateWrite};
+use salus_token::TokenWrite;
+
+use crate::bonding::{coins, pool_of, unbond};
+use crate::dec::Dec;
+use crate::events;
+use crate::params::POWER_REDUCTION;
+use crate::state::{not_bonded_pool, StakingRead, StakingWrite};
+use crate::types::{Misbehavior, Time, Validator, VoteInfo, FOREVER};
+
+/// CometBFT applies a validator update returned at height H from H+2; the infraction's stake is
+/// the one bonded `VALIDATOR_UPDATE_DELAY` blocks before.
+const VALIDATOR_UPDATE_DELAY: u64 = 1;
+
+pub fn cons_bech32(cons: &[u8; 20]) -> String {
+    Address(*cons).to_bech32(VALCONS_PREFIX)
+}
+
+/// Burns `fraction` of the stake a validator had at `infraction_height` (given as its consensus
+/// `power` then): first from unbonding delegations and redelegations that started at or after the
+/// infraction, the rest from the validator's tokens. Returns the tokens burned.
+pub fn slash(
+    state: &mut impl StateWrite,
+    ctx: &BlockCtx,
+    op: &Address,
+    infraction_height: u64,
+    power: u64,
+    fraction: Dec,
+    reason: &str,
+) -> Result<u128, Error> {
+    let denom = state.staking_params()?.bond_denom;
+    let now = Time::of(ctx);
+    let amount = Dec::from_int(power as u128 * POWER_REDUCTION)?.checked_mul(fraction)?.truncate();
+    let mut remaining = amount;
+    let mut burned = 0u128;
+    if infraction_height < ctx.height {
+        for mut u in state.unbondings_from(op)? {
+            let mut from_entries = 0u128;
+            for e in u.entries.iter_mut() {
+                if e.creation_height < infraction_height || e.completion_time <= now {
+                    continue;
+                }
+                let due = Dec::from_int(e.initial_balance)?.checked_mul(fraction)?.truncate();
+                remaining = remaining.saturating_sub(due);
+                let take = due.min(e.balance);
+                e.balance -= take;
+                from_entries += take;
+            }
+            if from_entries > 0 {
+                state.set_unbonding(&u)?;
+                state.burn(&not_bonded_pool(), &coins(from_entries, &denom)?)?;
+                burned += from_entries;
+            }
+        }
+        for r in state.redelegations_from(op)? {
+            for e in &r.entries {
+                if e.creation_height < infraction_height || e.completion_time <= now {
+                    continue;
+                }
+                let due = Dec::from_int(e.initial_balance)?.checked_mul(fraction)?.truncate();
+                remaining = remaining.saturating_sub(due);
+                let Some(d) = state.delegation(&r.delegator, &r.dst)? else { continue };
+                let shares = e.shares_dst.checked_mul(fraction)?.min(d.shares);
+                if shares.is_zero() {
+                    continue;
+                }
+                let Some(dst) = state.validator(&r.dst)? else { continue };
+                let tokens = unbond(state, &r.delegator, &r.dst, shares)?;
+                if tokens > 0 {
+                    state.burn(&pool_of(dst.status), &coins(tokens, &denom)?)?;
+                    burned += tokens;
+                }
+            }
+        }
+    }
+    let Some(mut v) = state.validator(op)? else { return Ok(burned) };
+    let from_validator = remaining.min(v.tokens);
+    if from_validator > 0 {
+        v.tokens -= from_validator;
+        state.set_validator(&v)?;
+        state.burn(&pool_of(v.status), &coins(from_validator, &denom)?)?;
+        burned += from_validator;
+    }
+    state.emit(events::slash(&cons_bech32(&v.cons_address()), power, reason, burned));
+    Ok(burned)
+}
+
+fn jail(state: &mut impl StateWrite, v: &mut Validator) -> Result<(), Error> {
+    if !v.jailed {
+        v.jailed = true;
+        state.set_validator(v)?;
+    }
+    Ok(())
+}
+
+/// Records who signed the last block; jails and slashes a validator that missed too many.
+pub fn handle_votes(state: &mut impl StateWrite, ctx: &BlockCtx, votes: &[VoteInfo]) -> Result<(), Error> {
+    let params = state.slashing_params()?;
+    let window = params.signed_blocks_window;
+    let max_missed = params.max_missed()?;
+    for vote in votes {
+        let cons = vote.cons_address;
+        let Some(mut info) = state.signing_info(&cons)? else { continue };
+        let index = info.index_offset % window;
+        info.index_offset += 1;
+        let was_missed = state.missed(&cons, index)?;
+        let missed = !vote.signed;
+        if missed != was_missed {
+            state.set_missed(&cons, index, missed)?;
+            if missed {
+                info.missed_blocks_counter += 1;
+            } else {
+                info.missed_blocks_counter = info.missed_blocks_counter.saturating_sub(1);
+            }
+        }
+        if missed {
+            state.emit(events::liveness(&cons_bech32(&cons), info.missed_blocks_counter, ctx.height));
+        }
+        let min_height = info.start_height + window;
+        if ctx.height > min_height && info.missed_blocks_counter > max_missed {
+            if let Some(mut v) = state.validator_by_cons(&cons)? {
+                if !v.jailed {
+                    let infraction = ctx.height.saturating_sub(VALIDATOR_UPDATE_DELAY + 1);
+                    slash(
+                        state,
+                        ctx,
+                        &v.operator,
+                        infraction,
+                        vote.power,
+                        params.slash_fraction_downtime,
+                        "missing_signature",
+                    )?;
+                    v = state.validator(&v.operator)?.unwrap_or(v);
+                    jail(state, &mut v)?;
+                    info.jailed_until = Time::of(ctx).plus_secs(params.downtime_jail_duration_secs);
+                    info.missed_blocks_counter = 0;
+                    info.index_offset = 0;
+                    state.clear_missed(&cons)?;
+                    state.emit(events::jail(&cons_bech32(&cons), info.jailed_until));
+                }
+            }
+        }
+        state.set_signing_info(&info)?;
+    }
+    Ok(())
+}
+
+/// Double-sign evidence: slash at the infraction height, jail for good, tombstone.
+pub fn handle_misbehavior(state: &mut impl StateWrite, ctx: &BlockCtx, evidence: &[Misbehavior]) -> Result<(), Error> {
+    let params = state.slashing_params()?;
+    for ev in evidence {
+        let Some(v) = state.validator_by_cons(&ev.cons_address)? else { continue };
+        if v.status == crate::types::BondStatus::Unbonded {
+            continue;
+        }
+        let Some(mut info) = state.signing_info(&ev.cons_address)? else { continue };
+        if info.tombstoned {
+            continue;
+        }
+        let infraction = ev.height.saturating_sub(VALIDATOR_UPDATE_DELAY);
+        slash(state, ctx, &v.operator, infraction, ev.power, params.slash_fraction_double_sign, "double_sign")?;
+        let mut v = state.validator(&v.operator)?.unwrap_or(v);
+        jail(state, &mut v)?;
+        info.jailed_until = FOREVER;
+        info.tombstoned = true;
+        state.set_signing_info(&info)?;
+        state.emit(events::jail(&cons_bech32(&ev.cons_address), FOREVER));
+    }
+    Ok(())
+}

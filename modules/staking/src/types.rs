@@ -1,0 +1,304 @@
+//! The module's records, borsh-encoded in state. Query responses convert them to the Cosmos
+//! protobuf types (query.rs).
+
+use borsh::{BorshDeserialize, BorshSerialize};
+use salus_sdk::{Address, BlockCtx, Error};
+use sha2::{Digest, Sha256};
+
+use crate::dec::{Dec, DecCoins};
+use crate::error::StakingError;
+use crate::params::POWER_REDUCTION;
+
+/// A point in block time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, BorshSerialize, BorshDeserialize)]
+pub struct Time {
+    pub secs: i64,
+    pub nanos: u32,
+}
+
+impl Time {
+    pub fn of(ctx: &BlockCtx) -> Time {
+        Time { secs: ctx.time_secs, nanos: ctx.time_nanos }
+    }
+
+    pub fn plus_secs(self, secs: u64) -> Time {
+        Time { secs: self.secs.saturating_add(secs.min(i64::MAX as u64) as i64), nanos: self.nanos }
+    }
+
+    pub fn to_proto(self) -> salus_proto::tendermint_proto::google::protobuf::Timestamp {
+        salus_proto::tendermint_proto::google::protobuf::Timestamp { seconds: self.secs, nanos: self.nanos as i32 }
+    }
+
+    /// RFC 3339, for events and CLI output.
+    pub fn rfc3339(self) -> String {
+        let days = self.secs.div_euclid(86_400);
+        let rem = self.secs.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:09}Z", rem / 3600, (rem / 60) % 60, rem % 60, self.nanos)
+    }
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// The far future: how long a double-signer stays jailed.
+pub const FOREVER: Time = Time { secs: 253_402_300_799, nanos: 0 };
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub enum BondStatus {
+    Unbonded,
+    Unbonding,
+    Bonded,
+}
+
+impl BondStatus {
+    /// The `cosmos.staking.v1beta1.BondStatus` number.
+    pub fn proto(self) -> i32 {
+        match self {
+            BondStatus::Unbonded => 1,
+            BondStatus::Unbonding => 2,
+            BondStatus::Bonded => 3,
+        }
+    }
+
+    pub fn proto_name(self) -> &'static str {
+        match self {
+            BondStatus::Unbonded => "BOND_STATUS_UNBONDED",
+            BondStatus::Unbonding => "BOND_STATUS_UNBONDING",
+            BondStatus::Bonded => "BOND_STATUS_BONDED",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct Description {
+    pub moniker: String,
+    pub identity: String,
+    pub website: String,
+    pub security_contact: String,
+    pub details: String,
+}
+
+impl Description {
+    pub fn validate(&self) -> Result<(), Error> {
+        let limits = [
+            ("moniker", &self.moniker, 70),
+            ("identity", &self.identity, 3000),
+            ("website", &self.website, 140),
+            ("security_contact", &self.security_contact, 140),
+            ("details", &self.details, 280),
+        ];
+        for (name, value, max) in limits {
+            if value.chars().count() > max {
+                return Err(StakingError::InvalidDescription
+                    .with(format!("description.{name} is longer than {max} characters: shorten it")));
+            }
+        }
+        if self.moniker.trim().is_empty() {
+            return Err(
+                StakingError::InvalidDescription.with("description.moniker is empty: give the validator a name")
+            );
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct CommissionRates {
+    pub rate: Dec,
+    pub max_rate: Dec,
+    pub max_change_rate: Dec,
+}
+
+impl CommissionRates {
+    pub fn validate(&self) -> Result<(), Error> {
+        let e = StakingError::InvalidCommission;
+        if self.max_rate > Dec::ONE {
+            return Err(e.with("commission max rate cannot be more than 100%"));
+        }
+        if self.rate > self.max_rate {
+            return Err(e.with("commission rate cannot be more than the max rate"));
+        }
+        if self.max_change_rate > self.max_rate {
+            return Err(e.with("commission max change rate cannot be more than the max rate"));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct Validator {
+    pub operator: Address,
+    /// The ed25519 consensus key CometBFT signs with.
+    pub consensus_pubkey: [u8; 32],
+    pub jailed: bool,
+    pub status: BondStatus,
+    pub tokens: u128,
+    pub delegator_shares: Dec,
+    pub description: Description,
+    pub unbonding_height: u64,
+    pub unbonding_time: Time,
+    pub commission: CommissionRates,
+    pub commission_update_time: Time,
+    pub min_self_delegation: u128,
+}
+
+/// CometBFT's address of an ed25519 key: the first 20 bytes of its SHA-256.
+pub fn consensus_address(pubkey: &[u8; 32]) -> [u8; 20] {
+    let mut out = [0u8; 20];
+    out.copy_from_slice(&Sha256::digest(pubkey)[..20]);
+    out
+}
+
+impl Validator {
+    pub fn cons_address(&self) -> [u8; 20] {
+        consensus_address(&self.consensus_pubkey)
+    }
+
+    /// Consensus power: whole multiples of the power reduction.
+    pub fn power(&self) -> u64 {
+        (self.tokens / POWER_REDUCTION).min(i64::MAX as u128) as u64
+    }
+
+    /// Power counted for the validator set: zero when jailed.
+    pub fn potential_power(&self) -> u64 {
+        if self.jailed {
+            0
+        } else {
+            self.power()
+        }
+    }
+
+    /// Shares a deposit of `tokens` buys at the current exchange rate.
+    pub fn shares_for(&self, tokens: u128) -> Result<Dec, Error> {
+        if self.tokens == 0 {
+            if !self.delegator_shares.is_zero() {
+                return Err(StakingError::InsufficientShares
+                    .with("the validator has lost all its tokens to slashing: delegations to it are not possible"));
+            }
+            return Dec::from_int(tokens);
+        }
+        self.delegator_shares.mul_ratio(tokens, self.tokens)
+    }
+
+    /// Tokens that `shares` are worth, truncated.
+    pub fn tokens_for(&self, shares: Dec) -> Result<u128, Error> {
+        if self.delegator_shares.is_zero() {
+            return Ok(0);
+        }
+        crate::dec::mul_div(shares.0, self.tokens, self.delegator_shares.0)
+            .ok_or_else(|| Error::internal("share value overflow"))
+    }
+
+    /// Shares worth `tokens`, rounded up so a request for tokens never takes fewer shares than due.
+    pub fn shares_worth(&self, tokens: u128) -> Result<Dec, Error> {
+        if self.tokens == 0 {
+            return Err(StakingError::InsufficientShares.with("the validator has no tokens left"));
+        }
+        crate::dec::mul_div_ceil(self.delegator_shares.0, tokens, self.tokens)
+            .map(Dec)
+            .ok_or_else(|| Error::internal("share value overflow"))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct Delegation {
+    pub delegator: Address,
+    pub validator: Address,
+    pub shares: Dec,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct UnbondingEntry {
+    pub creation_height: u64,
+    pub completion_time: Time,
+    pub initial_balance: u128,
+    pub balance: u128,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct UnbondingDelegation {
+    pub delegator: Address,
+    pub validator: Address,
+    pub entries: Vec<UnbondingEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct RedelegationEntry {
+    pub creation_height: u64,
+    pub completion_time: Time,
+    pub initial_balance: u128,
+    pub shares_dst: Dec,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct Redelegation {
+    pub delegator: Address,
+    pub src: Address,
+    pub dst: Address,
+    pub entries: Vec<RedelegationEntry>,
+}
+
+/// Liveness of one consensus address (`cosmos.slashing.v1beta1.ValidatorSigningInfo`).
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct SigningInfo {
+    pub cons_address: [u8; 20],
+    pub start_height: u64,
+    pub index_offset: u64,
+    pub jailed_until: Time,
+    pub tombstoned: bool,
+    pub missed_blocks_counter: u64,
+}
+
+/// A validator's share of rewards (`distribution` records, kept per validator).
+#[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct ValidatorRewards {
+    /// Cumulative delegator rewards per whole share since the validator was created.
+    pub reward_per_share: DecCoins,
+    /// Commission not yet withdrawn.
+    pub commission: DecCoins,
+    /// Everything allocated to this validator and not yet paid out (commission included).
+    pub outstanding: DecCoins,
+}
+
+/// A validator-set change for CometBFT.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidatorUpdate {
+    pub pubkey: [u8; 32],
+    pub power: u64,
+}
+
+/// One vote of the last commit, as FinalizeBlock reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VoteInfo {
+    pub cons_address: [u8; 20],
+    pub power: u64,
+    pub signed: bool,
+}
+
+/// Evidence of a double sign (or a light-client attack) from CometBFT.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Misbehavior {
+    pub cons_address: [u8; 20],
+    pub height: u64,
+    pub time: Time,
+    pub power: u64,
+}
+
+/// What FinalizeBlock tells the module before the block's txs.
+#[derive(Clone, Debug, Default)]
+pub struct BlockInfo {
+    pub votes: Vec<VoteInfo>,
+    pub misbehavior: Vec<Misbehavior>,
+}
