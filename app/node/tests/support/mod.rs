@@ -142,11 +142,8 @@ impl TestChain {
             updates: Vec::new(),
         };
         let g = chain.app.init_chain(CHAIN_ID, 1, Self::time(0), genesis.as_bytes()).unwrap();
-        let set: Vec<_> = g
-            .validator_updates
-            .iter()
-            .map(|u| (salus_staking::types::consensus_address(&u.pubkey), u.power))
-            .collect();
+        let set: Vec<_> =
+            g.validator_updates.iter().map(|u| (salus_staking::types::consensus_address(&u.pubkey), u.power)).collect();
         chain.sets.insert(1, set.clone());
         chain.sets.insert(2, set);
         chain.check_invariants();
