@@ -1,5 +1,6 @@
 //! Determinism: two nodes on separate stores, fed the same blocks, compute the same app hash at
-//! every height, including blocks with failing and hostile txs.
+//! every height, including blocks with failing and hostile txs, staking, rewards and a validator
+//! that misses blocks until it is jailed.
 
 mod support;
 
@@ -7,9 +8,17 @@ use support::*;
 
 #[test]
 fn two_nodes_fed_the_same_blocks_agree_at_every_height() {
-    let genesis = genesis_json(&[(&key(1), 1_000_000_000), (&key(2), 1_000_000_000)]);
+    use salus_sdk::Msg;
+    let vals: Vec<_> = (11..14).map(|n| GenesisValidator::new(n, 100_000_000)).collect();
+    let params = serde_json::json!({ "slashing": { "params": { "signed_blocks_window": 10,
+        "min_signed_per_window": "0.5", "downtime_jail_duration_secs": 5,
+        "slash_fraction_double_sign": "0.05", "slash_fraction_downtime": "0.01" } } });
+    let funded = [(&key(1), 1_000_000_000), (&key(2), 1_000_000_000), (&key(3), 1_000_000_000)];
+    let genesis = staking_genesis(&funded, &vals, params);
     let mut a = TestChain::with_genesis(&genesis);
     let mut b = TestChain::with_genesis(&genesis);
+    a.absent.insert(vals[2].cons_address());
+    b.absent.insert(vals[2].cons_address());
     assert_eq!(a.app_hash(), b.app_hash(), "genesis");
 
     let keys: Vec<_> = (1..=6).map(key).collect();
@@ -31,7 +40,23 @@ fn two_nodes_fed_the_same_blocks_agree_at_every_height() {
         if height % 9 == 0 {
             raw.push(vec![0x0a, 0x02, 0xff]);
         }
+        if height % 7 == 0 {
+            let from = &keys[2];
+            let msg = salus_staking::StakingMsg::Delegate {
+                delegator: from.address,
+                validator: vals[(height % 2) as usize].operator.address,
+                amount: usalus(1_000_000 + height as u128),
+            };
+            let mut spec = a.spec(from);
+            spec.gas = 600_000;
+            spec.fee = "600usalus".parse().unwrap();
+            raw.push(sign(from, vec![msg.to_any()], &spec));
+        }
+        let staking = height % 7 == 0;
         let out_a = a.block(raw.clone());
+        if staking {
+            assert_code(out_a.last().unwrap(), "", 0);
+        }
         let out_b = b.block(raw);
         let codes_a: Vec<_> = out_a.iter().map(|o| (o.codespace, o.code, o.gas_used)).collect();
         let codes_b: Vec<_> = out_b.iter().map(|o| (o.codespace, o.code, o.gas_used)).collect();
@@ -40,4 +65,5 @@ fn two_nodes_fed_the_same_blocks_agree_at_every_height() {
         distinct.insert(a.app_hash());
     }
     assert!(distinct.len() > 20, "the state actually changed along the way");
+    assert!(a.validator(&vals[2].operator.address).jailed, "the silent validator was jailed on both");
 }

@@ -80,13 +80,16 @@ pub fn create_validator_msg(operator: &Key, consensus: &ed25519_consensus::Signi
     .to_any()
 }
 
+/// What a genesis validator's operator holds beyond its stake, for fees.
+pub const OPERATOR_SPARE: u128 = 10_000_000;
+
 /// A genesis with funded accounts, validators made by gentxs, and `params` (JSON merged into
 /// app_state, e.g. short slashing windows).
 pub fn staking_genesis(funded: &[(&Key, u128)], validators: &[GenesisValidator], params: serde_json::Value) -> String {
     use base64::Engine;
     let mut all: Vec<(&Key, u128)> = funded.to_vec();
     for v in validators {
-        all.push((&v.operator, v.stake));
+        all.push((&v.operator, v.stake + OPERATOR_SPARE));
     }
     let mut genesis: serde_json::Value = serde_json::from_str(&genesis_json(&all)).unwrap();
     let gen_txs: Vec<String> = validators
@@ -327,4 +330,54 @@ pub fn send_msg(from: &Address, to: &Address, amount: &str) -> Any {
 
 pub fn assert_code(o: &TxOutcome, codespace: &str, code: u32) {
     assert_eq!((o.codespace, o.code), (codespace, code), "unexpected outcome: {o:?}");
+}
+
+/// Staking helpers: signed staking txs and reads of staking state.
+impl TestChain {
+    /// Signs `msg` from `from` with enough gas for any staking message and runs it in a block.
+    pub fn exec(&mut self, from: &Key, msg: Any) -> TxOutcome {
+        let mut spec = self.spec(from);
+        spec.gas = 600_000;
+        spec.fee = "600usalus".parse().unwrap();
+        let tx = sign(from, vec![msg], &spec);
+        self.block(vec![tx]).remove(0)
+    }
+
+    pub fn snapshot(&self) -> salus_store::Snapshot {
+        self.app.query_handle().snapshot_at(0).unwrap()
+    }
+
+    pub fn validator(&self, operator: &Address) -> salus_staking::types::Validator {
+        use salus_staking::StakingRead;
+        self.snapshot().validator(operator).unwrap().expect("validator exists")
+    }
+
+    pub fn signing_info(&self, cons: &[u8; 20]) -> salus_staking::types::SigningInfo {
+        use salus_staking::StakingRead;
+        self.snapshot().signing_info(cons).unwrap().expect("signing info exists")
+    }
+
+    pub fn unbonding(&self, del: &Address, val: &Address) -> Option<salus_staking::types::UnbondingDelegation> {
+        use salus_staking::StakingRead;
+        self.snapshot().unbonding(del, val).unwrap()
+    }
+
+    /// What a delegation is worth in tokens now (0 if there is none).
+    pub fn delegated(&self, del: &Address, val: &Address) -> u128 {
+        use salus_staking::StakingRead;
+        let snap = self.snapshot();
+        match snap.delegation(del, val).unwrap() {
+            Some(d) => snap.validator(val).unwrap().unwrap().tokens_for(d.shares).unwrap(),
+            None => 0,
+        }
+    }
+
+    /// A delegation's unpaid rewards in usalus, decimal.
+    pub fn pending_rewards(&self, del: &Address, val: &Address) -> salus_staking::Dec {
+        salus_staking::distribution::pending_rewards(&self.snapshot(), del, val).unwrap().amount_of("usalus")
+    }
+}
+
+pub fn usalus(amount: u128) -> salus_sdk::Coin {
+    salus_sdk::Coin::new(amount, "usalus")
 }
