@@ -8,7 +8,6 @@ use support::*;
 
 #[test]
 fn two_nodes_fed_the_same_blocks_agree_at_every_height() {
-    use salus_sdk::Msg;
     let vals: Vec<_> = (11..14).map(|n| GenesisValidator::new(n, 100_000_000)).collect();
     let params = serde_json::json!({ "slashing": { "params": { "signed_blocks_window": 10,
         "min_signed_per_window": "0.5", "downtime_jail_duration_secs": 5,
