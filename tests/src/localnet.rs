@@ -38,7 +38,8 @@ fn free_base(n: usize) -> u16 {
 impl Localnet {
     pub fn new(n: usize, mempool_size: u32) -> Result<Self> {
         let dir = tempfile::tempdir()?;
-        let net = Localnet { dir, n, base: free_base(n) };
+        // One node more than asked for: tests add a node that joins as a validator.
+        let net = Localnet { dir, n, base: free_base(n + 1) };
         net.run(&[
             "init",
             "--validators",
@@ -177,6 +178,50 @@ impl Localnet {
 
     pub fn address(&self, key: &str) -> Result<String> {
         Ok(self.cli(0, &["keys", "show", key, "--address"])?.stdout.trim().to_string())
+    }
+
+    /// The validator operator address (salusvaloper1...) of a key.
+    pub fn valoper(&self, key: &str) -> Result<String> {
+        Ok(self.cli(0, &["keys", "show", key, "--address", "--bech", "val"])?.stdout.trim().to_string())
+    }
+
+    /// CometBFT's validator set at node `i`'s latest height: (base64 ed25519 key, voting power).
+    pub fn comet_validators(&self, i: usize) -> Result<Vec<(String, u64)>> {
+        let url = format!("{}/validators?per_page=100", self.rpc_url(i));
+        let body = Command::new("curl").args(["-fsS", "--max-time", "5", &url]).output()?;
+        let v: Value = serde_json::from_slice(&body.stdout).context("/validators")?;
+        Ok(v["result"]["validators"]
+            .as_array()
+            .context("no validators")?
+            .iter()
+            .map(|v| {
+                (
+                    v["pub_key"]["value"].as_str().unwrap_or_default().to_string(),
+                    v["voting_power"].as_str().unwrap_or("0").parse().unwrap_or(0),
+                )
+            })
+            .collect())
+    }
+
+    /// The base64 consensus key of node `i` (config/priv_validator_key.json).
+    pub fn consensus_key(&self, i: usize) -> Result<String> {
+        let path = self.node_home(i).join("config/priv_validator_key.json");
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(path)?)?;
+        Ok(v["pub_key"]["value"].as_str().context("no pub_key")?.to_string())
+    }
+
+    /// Polls `check` every 300ms until it returns `Some` or `timeout` passes.
+    pub fn wait_until<T>(&self, what: &str, timeout: Duration, mut check: impl FnMut() -> Option<T>) -> Result<T> {
+        let start = Instant::now();
+        loop {
+            if let Some(v) = check() {
+                return Ok(v);
+            }
+            if start.elapsed() > timeout {
+                bail!("timed out after {}s waiting for {what}\n{}", timeout.as_secs(), self.logs());
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        }
     }
 
     pub fn balance(&self, i: usize, addr: &str) -> Result<u128> {

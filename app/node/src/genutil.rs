@@ -87,6 +87,10 @@ pub fn collect_gentxs(home: &Home, dir: &std::path::Path) -> Result<usize> {
     let mut genesis = home::read_json(&path)?;
     genesis["app_state"]["genutil"] = serde_json::json!({ "gen_txs": txs });
     genesis["validators"] = serde_json::json!([]);
+    let app_state = genesis["app_state"].to_string();
+    crate::app::genesis::AppGenesis::from_json(app_state.as_bytes())
+        .and_then(|g| g.validate())
+        .map_err(|e| anyhow!("{} would not start: {}", path.display(), e.message))?;
     home::write_json(&path, &genesis)?;
     Ok(txs.len())
 }

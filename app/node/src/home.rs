@@ -324,5 +324,8 @@ mod tests {
         let parsed = crate::app::genesis::AppGenesis::from_json(state.to_string().as_bytes()).unwrap();
         parsed.validate().unwrap();
         assert_eq!(parsed.token.denom_metadata[0].base, "usalus");
+        assert_eq!(parsed.staking.params, Default::default(), "the template shows the default staking params");
+        assert_eq!(parsed.slashing.params, Default::default());
+        assert_eq!(parsed.distribution.params, Default::default());
     }
 }

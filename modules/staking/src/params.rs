@@ -1,5 +1,5 @@
 //! Parameters of staking, slashing and distribution; changed only through governance.
-//! Durations are seconds of block time.
+//! Durations are seconds of block time. A genesis may give some fields; the rest keep defaults.
 
 use borsh::{BorshDeserialize, BorshSerialize};
 use salus_sdk::{Error, SdkCode};
@@ -15,7 +15,7 @@ fn invalid(msg: String) -> Error {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct StakingParams {
     /// How long undelegated and redelegated stake stays slashable before it is released.
     pub unbonding_time_secs: u64,
@@ -61,7 +61,7 @@ impl StakingParams {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct SlashingParams {
     /// Blocks over which liveness is measured.
     pub signed_blocks_window: u64,
@@ -110,7 +110,7 @@ impl SlashingParams {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct DistributionParams {
     /// The share of fees and inflation that goes to the community pool.
     pub community_tax: Dec,

@@ -21,6 +21,9 @@ use self::pipeline::{run_tx, Mode, TxOutcome};
 use self::sigcache::SigCache;
 
 const CHAIN_ID_KEY: &[u8] = b"node/chain_id";
+/// The time of the last block (seconds, nanoseconds), so CheckTx and simulation judge
+/// time-bound rules (jail time, commission changes) by the chain's clock, not the wall clock.
+const BLOCK_TIME_KEY: &[u8] = b"node/block_time";
 
 /// Facts about the node that queries report (not consensus).
 #[derive(Clone, Debug, Default)]
@@ -158,6 +161,8 @@ impl App {
         }
         let ctx = self.block_ctx(height, time);
         let mut block = Overlay::new(&self.committed);
+        salus_sdk::StateWriteExt::put(&mut block, BLOCK_TIME_KEY.to_vec(), &(ctx.time_secs, ctx.time_nanos))
+            .map_err(|e| anyhow!(e.message))?;
         // Block hooks fail only if the store does; the node stops rather than diverge.
         salus_staking::hooks::begin_block(&mut block, &ctx, info, &fee_collector())
             .map_err(|e| anyhow!("begin block {height}: {}", e.message))?;
@@ -190,8 +195,8 @@ impl App {
 
     /// CheckTx: runs the tx on the mempool's state (committed state plus txs accepted since).
     pub fn check_tx(&mut self, tx: &[u8], recheck: bool) -> TxOutcome {
-        let ctx =
-            BlockCtx { chain_id: self.chain_id.clone(), height: self.mempool_height, time_secs: 0, time_nanos: 0 };
+        let (time_secs, time_nanos) = stored_block_time(&self.committed);
+        let ctx = BlockCtx { chain_id: self.chain_id.clone(), height: self.mempool_height, time_secs, time_nanos };
         let mut mempool = Overlay::resume(&self.committed, std::mem::take(&mut self.mempool));
         let mode = if recheck { Mode::Recheck } else { Mode::Check };
         // A refused tx never enters the mempool, so nothing it did (not even its fee and
@@ -224,6 +229,11 @@ pub struct Finalized {
     pub validator_updates: Vec<ValidatorUpdate>,
     /// Begin- and end-block events (rewards, slashes, completed unbondings).
     pub events: Vec<Event>,
+}
+
+/// The time of the last committed block (0 before the first).
+pub fn stored_block_time(state: &impl StateRead) -> (i64, u32) {
+    salus_sdk::StateReadExt::get(state, BLOCK_TIME_KEY).ok().flatten().unwrap_or((0, 0))
 }
 
 /// The chain id recorded at genesis.

@@ -13,7 +13,7 @@ use salus_store::{Snapshot, Substore};
 
 use super::pipeline::{run_tx, Mode};
 use super::sigcache::SigCache;
-use super::{stored_chain_id, QueryHandle};
+use super::{stored_block_time, stored_chain_id, QueryHandle};
 
 /// A query's answer: the value, and for store queries the proof.
 pub struct Answer {
@@ -155,11 +155,12 @@ impl QueryHandle {
         } else {
             return Err(Error::sdk(SdkCode::InvalidRequest, "simulate needs tx_bytes"));
         };
+        let (time_secs, time_nanos) = stored_block_time(snap);
         let ctx = BlockCtx {
             chain_id: stored_chain_id(snap).unwrap_or_default(),
             height: snap.version() + 1,
-            time_secs: 0,
-            time_nanos: 0,
+            time_secs,
+            time_nanos,
         };
         let mut state = Overlay::new(snap);
         let outcome = run_tx(&mut state, &bytes, Mode::Simulate, &ctx, &self.limits, &mut SigCache::new(0));

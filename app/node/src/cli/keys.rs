@@ -38,6 +38,10 @@ pub enum KeysCmd {
         /// Print only the address.
         #[arg(long, short)]
         address: bool,
+        /// With --address: `acc` for the account address, `val` for the validator operator
+        /// address (salusvaloper1...) of the same key.
+        #[arg(long, default_value = "acc", value_parser = ["acc", "val"])]
+        bech: String,
         /// Print only the did:salus DID the key creates.
         #[arg(long, conflicts_with = "address")]
         did: bool,
@@ -120,7 +124,7 @@ pub fn run(home: &Home, cmd: KeysCmd) -> Result<()> {
             print(output, &serde_json::Value::Array(keys));
             Ok(())
         }
-        KeysCmd::Show { name, address, did, output } => {
+        KeysCmd::Show { name, address, bech, did, output } => {
             let key = if crate::keyring::looks_like_address(&name) {
                 AnyKey::Secp256k1(ring.resolve(&name)?)
             } else {
@@ -130,7 +134,11 @@ pub fn run(home: &Home, cmd: KeysCmd) -> Result<()> {
                 let addr = key.address().ok_or_else(|| {
                     anyhow::anyhow!("`{name}` is an ed25519 key: it has a DID but no account address")
                 })?;
-                println!("{addr}");
+                if bech == "val" {
+                    println!("{}", addr.to_valoper());
+                } else {
+                    println!("{addr}");
+                }
                 return Ok(());
             }
             if did {
