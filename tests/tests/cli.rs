@@ -55,6 +55,42 @@ fn every_command_has_help() {
         &["localnet", "down"],
         &["localnet", "status"],
         &["localnet", "logs"],
+        &["localnet", "add-node"],
+        &["genesis", "gentx"],
+        &["genesis", "collect-gentxs"],
+        &["tx", "staking"],
+        &["tx", "staking", "create-validator"],
+        &["tx", "staking", "edit-validator"],
+        &["tx", "staking", "delegate"],
+        &["tx", "staking", "unbond"],
+        &["tx", "staking", "redelegate"],
+        &["tx", "staking", "cancel-unbond"],
+        &["tx", "distribution"],
+        &["tx", "distribution", "withdraw-rewards"],
+        &["tx", "slashing"],
+        &["tx", "slashing", "unjail"],
+        &["query", "staking"],
+        &["query", "staking", "validators"],
+        &["query", "staking", "validator"],
+        &["query", "staking", "delegation"],
+        &["query", "staking", "delegations"],
+        &["query", "staking", "delegations-to"],
+        &["query", "staking", "unbonding-delegation"],
+        &["query", "staking", "unbonding-delegations"],
+        &["query", "staking", "redelegations"],
+        &["query", "staking", "pool"],
+        &["query", "staking", "params"],
+        &["query", "staking", "historical-info"],
+        &["query", "distribution"],
+        &["query", "distribution", "rewards"],
+        &["query", "distribution", "commission"],
+        &["query", "distribution", "outstanding-rewards"],
+        &["query", "distribution", "community-pool"],
+        &["query", "distribution", "params"],
+        &["query", "slashing"],
+        &["query", "slashing", "signing-info"],
+        &["query", "slashing", "signing-infos"],
+        &["query", "slashing", "params"],
     ];
     for cmd in commands {
         let out = std::process::Command::new(salusd_bin()).args(*cmd).arg("--help").output().unwrap();
@@ -119,6 +155,27 @@ fn genesis_add_account_refuses_bad_input_with_the_fix() {
         serde_json::from_str(&std::fs::read_to_string(node.home.join("config/genesis.json")).unwrap()).unwrap();
     let coins = &g["app_state"]["token"]["balances"][0]["coins"];
     assert_eq!(coins, &serde_json::json!([{"denom": "uatom", "amount": "1"}, {"denom": "usalus", "amount": "12"}]));
+}
+
+#[test]
+fn gentx_and_collect_gentxs_refuse_what_would_not_start() {
+    let node = Node::init("salus-e2e-gentx").unwrap();
+    let none = node.cli(&["genesis", "collect-gentxs"]).unwrap();
+    assert!(!none.ok && none.stderr.contains("salusd genesis gentx"), "{}", none.stderr);
+    node.ok(&["keys", "add", "op"]).unwrap();
+    let poor = node.cli(&["genesis", "gentx", "op", "5000000usalus"]).unwrap();
+    assert!(!poor.ok && poor.stderr.contains("genesis add-account"), "{}", poor.stderr);
+    node.ok(&["genesis", "add-account", "op", "5000000usalus"]).unwrap();
+    let bad_rate = node.cli(&["genesis", "gentx", "op", "5000000usalus", "--commission-rate", "0.5"]).unwrap();
+    assert!(!bad_rate.ok && bad_rate.stderr.contains("max rate"), "{}", bad_rate.stderr);
+    let made = node.ok(&["genesis", "gentx", "op", "5000000usalus"]).unwrap();
+    assert!(made.stdout.contains("salusvaloper1"), "{}", made.stdout);
+    node.ok(&["genesis", "collect-gentxs"]).unwrap();
+    node.ok(&["genesis", "validate"]).unwrap();
+    let g: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(node.home.join("config/genesis.json")).unwrap()).unwrap();
+    assert_eq!(g["app_state"]["genutil"]["gen_txs"].as_array().unwrap().len(), 1);
+    assert_eq!(g["validators"], serde_json::json!([]), "CometBFT takes the set from the app");
 }
 
 #[test]
