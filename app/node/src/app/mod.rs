@@ -41,6 +41,9 @@ pub struct App {
     /// What txs accepted into the mempool since the last commit have written.
     mempool: Writes,
     mempool_height: u64,
+    /// The last committed block's time (CheckTx's clock), and the pending block's.
+    block_time: (i64, u32),
+    pending_time: (i64, u32),
     sigs: SigCache,
 }
 
@@ -56,6 +59,7 @@ impl App {
         let version = storage.latest_version()?.unwrap_or(0);
         let committed = storage.snapshot(version);
         let chain_id = stored_chain_id(&committed);
+        let committed_time = stored_block_time(&committed);
         Ok(Self {
             storage,
             committed,
@@ -64,6 +68,8 @@ impl App {
             pending: None,
             mempool: Writes::new(),
             mempool_height: version + 1,
+            block_time: committed_time,
+            pending_time: (0, 0),
             sigs: SigCache::new(100_000),
         })
     }
@@ -179,6 +185,7 @@ impl App {
         let prepared = self.storage.prepare(height, &writes).context("computing the app hash")?;
         let app_hash = prepared.app_hash;
         self.pending = Some(prepared);
+        self.pending_time = (ctx.time_secs, ctx.time_nanos);
         Ok(Finalized { outcomes, app_hash, validator_updates, events })
     }
 
@@ -188,6 +195,7 @@ impl App {
         let height = prepared.version;
         self.storage.commit(prepared)?;
         self.committed = self.storage.snapshot(height);
+        self.block_time = self.pending_time;
         self.mempool.clear();
         self.mempool_height = height + 1;
         Ok(height)
@@ -195,7 +203,7 @@ impl App {
 
     /// CheckTx: runs the tx on the mempool's state (committed state plus txs accepted since).
     pub fn check_tx(&mut self, tx: &[u8], recheck: bool) -> TxOutcome {
-        let (time_secs, time_nanos) = stored_block_time(&self.committed);
+        let (time_secs, time_nanos) = self.block_time;
         let ctx = BlockCtx { chain_id: self.chain_id.clone(), height: self.mempool_height, time_secs, time_nanos };
         let mut mempool = Overlay::resume(&self.committed, std::mem::take(&mut self.mempool));
         let mode = if recheck { Mode::Recheck } else { Mode::Check };
