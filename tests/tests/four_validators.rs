@@ -5,6 +5,9 @@ use std::time::Duration;
 
 use salus_e2e::localnet::Localnet;
 
+/// What each demo key holds at genesis besides the stake its gentx bonds.
+const LIQUID: u128 = 900_000_000_000;
+
 /// Sends `amount` from node `from`'s demo key through node `via`, returning whether CheckTx took it.
 fn send(net: &Localnet, via: usize, from: usize, to: &str, amount: &str, extra: &[&str]) -> bool {
     let key = net.demo(from);
@@ -52,7 +55,7 @@ fn four_validators_agree_on_the_app_hash_at_every_height_under_load() {
     net.wait_for(&[0, 1, 2, 3], target + 1, Duration::from_secs(60)).unwrap();
     assert_same_history(&net, &[0, 1, 2, 3], target + 1);
     assert!(sent > 50, "only {sent} txs were accepted");
-    let received = net.balance(2, &sink).unwrap() - 1_000_000_000_000;
+    let received = net.balance(2, &sink).unwrap() - LIQUID;
     assert!(received >= 3 * 50, "only {received}usalus arrived");
     assert_eq!(received % 3, 0);
 }
@@ -72,7 +75,7 @@ fn one_validator_down_the_chain_goes_on_and_it_catches_up_when_back() {
     let now = net.height(0).unwrap();
     net.wait_for(&[3], now + 2, Duration::from_secs(60)).unwrap();
     assert_same_history(&net, &[0, 3], now + 1);
-    assert_eq!(net.balance(3, &sink).unwrap(), 1_000_000_000_000 + 11);
+    assert_eq!(net.balance(3, &sink).unwrap(), LIQUID + 11);
 }
 
 #[test]
@@ -85,7 +88,7 @@ fn two_validators_down_the_chain_halts_without_forking_and_resumes_with_nothing_
     assert!(send(&net, 0, 0, &sink, "5usalus", &[]));
     let h = net.height(0).unwrap();
     net.wait_for(&[0, 1], h + 2, Duration::from_secs(30)).unwrap();
-    assert_eq!(net.balance(1, &sink).unwrap(), 1_000_000_000_000 + 5, "committed before the fault");
+    assert_eq!(net.balance(1, &sink).unwrap(), LIQUID + 5, "committed before the fault");
 
     net.down(2, None, false).unwrap();
     net.down(3, None, false).unwrap();
@@ -97,7 +100,8 @@ fn two_validators_down_the_chain_halts_without_forking_and_resumes_with_nothing_
 
     // While halted, txs wait in the mempool until it is full; then a clear error, no crash.
     let mut refused = None;
-    for seq in 0..40u64 {
+    // demo1's gentx used sequence 0 at genesis.
+    for seq in 1..41u64 {
         let s = seq.to_string();
         let key = net.demo(1);
         let r = net
@@ -133,10 +137,10 @@ fn two_validators_down_the_chain_halts_without_forking_and_resumes_with_nothing_
     net.wait_for(&[0, 1, 2], halted + 3, Duration::from_secs(60)).unwrap();
     // Nothing lost: the transfer committed before the halt, and the 20 that waited in the mempool.
     let start = std::time::Instant::now();
-    while net.balance(2, &sink).unwrap() < 1_000_000_000_000 + 5 + 20 && start.elapsed() < Duration::from_secs(30) {
+    while net.balance(2, &sink).unwrap() < LIQUID + 5 + 20 && start.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(300));
     }
-    assert_eq!(net.balance(2, &sink).unwrap() - 1_000_000_000_000, 5 + 20);
+    assert_eq!(net.balance(2, &sink).unwrap() - LIQUID, 5 + 20);
 }
 
 #[test]
