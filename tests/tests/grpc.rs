@@ -39,8 +39,44 @@ async fn grpc_answers_cosmos_queries_at_any_height() {
         .unwrap_err();
     assert_eq!(missing.code(), tonic::Code::InvalidArgument, "a malformed address is the caller's error: {missing:?}");
 
-    let config = NodeClient::new(channel).config(ConfigRequest::default()).await.unwrap();
+    let config = NodeClient::new(channel.clone()).config(ConfigRequest::default()).await.unwrap();
     assert_eq!(config.get_ref().minimum_gas_price, "0.001000000000000000usalus");
+
+    // What Hermes reads: staking params with an unbonding time and non-zero historical entries,
+    // and the historical info they keep.
+    use salus_proto::cosmos::staking::v1beta1 as staking;
+    let mut st = staking::query_client::QueryClient::new(channel.clone());
+    let params = st.params(staking::QueryParamsRequest {}).await.unwrap().into_inner().params.unwrap();
+    assert_eq!(params.unbonding_time.unwrap().seconds, 21 * 24 * 3600);
+    assert!(params.historical_entries > 0);
+    assert_eq!(params.bond_denom, "usalus");
+    let hist = st.historical_info(staking::QueryHistoricalInfoRequest { height: height as i64 }).await.unwrap();
+    let hist = hist.into_inner().hist.unwrap();
+    assert_eq!(hist.header.unwrap().height, height as i64);
+    assert_eq!(hist.valset.len(), 1);
+    let validators = st.validators(staking::QueryValidatorsRequest::default()).await.unwrap().into_inner();
+    let v = &validators.validators[0];
+    assert_eq!((v.status, v.tokens.as_str()), (3, "100000000000"), "bonded with the gentx's stake");
+    let pool = st.pool(staking::QueryPoolRequest {}).await.unwrap().into_inner().pool.unwrap();
+    assert_eq!(pool.bonded_tokens, "100000000000");
+    let not_a_validator = salus_sdk::Address::parse("bob", &bob).unwrap().to_valoper();
+    let unknown = st.validator(staking::QueryValidatorRequest { validator_addr: not_a_validator }).await.unwrap_err();
+    assert_eq!(unknown.code(), tonic::Code::NotFound, "{unknown:?}");
+
+    use salus_proto::cosmos::distribution::v1beta1 as distr;
+    let pool = distr::query_client::QueryClient::new(channel.clone())
+        .community_pool(distr::QueryCommunityPoolRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!pool.pool.is_empty(), "the community tax of every block");
+    use salus_proto::cosmos::slashing::v1beta1 as slashing;
+    let infos = slashing::query_client::QueryClient::new(channel)
+        .signing_infos(slashing::QuerySigningInfosRequest { pagination: None })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(infos.info.len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
