@@ -154,3 +154,162 @@ fn node_messages() {
         }),
     });
 }
+
+mod staking_distribution_slashing {
+    use super::*;
+    use salus_proto::cosmos::base::v1beta1::DecCoin;
+    use salus_proto::cosmos::distribution::v1beta1 as distr;
+    use salus_proto::cosmos::slashing::v1beta1 as slashing;
+    use salus_proto::cosmos::staking::v1beta1 as staking;
+    use salus_proto::tendermint_proto::google::protobuf::{Duration, Timestamp};
+
+    fn ts() -> Option<Timestamp> {
+        Some(Timestamp { seconds: 5, nanos: 6 })
+    }
+    fn dec() -> DecCoin {
+        DecCoin { denom: "usalus".into(), amount: "1500000000000000000".into() }
+    }
+    fn validator() -> staking::Validator {
+        staking::Validator {
+            operator_address: "v".into(),
+            consensus_pubkey: Some(any()),
+            jailed: true,
+            status: 3,
+            tokens: "10".into(),
+            delegator_shares: "10000000000000000000".into(),
+            description: Some(staking::Description {
+                moniker: "m".into(),
+                identity: "i".into(),
+                website: "w".into(),
+                security_contact: "s".into(),
+                details: "d".into(),
+            }),
+            unbonding_height: 7,
+            unbonding_time: ts(),
+            commission: Some(staking::Commission {
+                commission_rates: Some(staking::CommissionRates {
+                    rate: "1".into(),
+                    max_rate: "2".into(),
+                    max_change_rate: "3".into(),
+                }),
+                update_time: ts(),
+            }),
+            min_self_delegation: "1".into(),
+            unbonding_on_hold_ref_count: 2,
+            unbonding_ids: vec![4, 5],
+        }
+    }
+
+    #[test]
+    fn staking_messages() {
+        roundtrip(&staking::QueryValidatorsRequest { status: "BOND_STATUS_BONDED".into(), pagination: page_req() });
+        roundtrip(&staking::QueryValidatorsResponse { validators: vec![validator()], pagination: page() });
+        roundtrip(&staking::QueryParamsResponse {
+            params: Some(staking::Params {
+                unbonding_time: Some(Duration { seconds: 30, nanos: 1 }),
+                max_validators: 1,
+                max_entries: 2,
+                historical_entries: 3,
+                bond_denom: "usalus".into(),
+                min_commission_rate: "4".into(),
+            }),
+        });
+        let delegation = staking::DelegationResponse {
+            delegation: Some(staking::Delegation {
+                delegator_address: "d".into(),
+                validator_address: "v".into(),
+                shares: "9".into(),
+            }),
+            balance: Some(coin()),
+        };
+        roundtrip(&staking::QueryDelegatorDelegationsResponse {
+            delegation_responses: vec![delegation],
+            pagination: page(),
+        });
+        let entry = staking::UnbondingDelegationEntry {
+            creation_height: 1,
+            completion_time: ts(),
+            initial_balance: "2".into(),
+            balance: "3".into(),
+            unbonding_id: 4,
+            unbonding_on_hold_ref_count: 5,
+        };
+        roundtrip(&staking::QueryUnbondingDelegationResponse {
+            unbond: Some(staking::UnbondingDelegation {
+                delegator_address: "d".into(),
+                validator_address: "v".into(),
+                entries: vec![entry],
+            }),
+        });
+        let red_entry = staking::RedelegationEntry {
+            creation_height: 1,
+            completion_time: ts(),
+            initial_balance: "2".into(),
+            shares_dst: "3".into(),
+            unbonding_id: 4,
+            unbonding_on_hold_ref_count: 5,
+        };
+        roundtrip(&staking::QueryRedelegationsResponse {
+            redelegation_responses: vec![staking::RedelegationResponse {
+                redelegation: Some(staking::Redelegation {
+                    delegator_address: "d".into(),
+                    validator_src_address: "s".into(),
+                    validator_dst_address: "t".into(),
+                    entries: vec![red_entry.clone()],
+                }),
+                entries: vec![staking::RedelegationEntryResponse {
+                    redelegation_entry: Some(red_entry),
+                    balance: "6".into(),
+                }],
+            }],
+            pagination: page(),
+        });
+        roundtrip(&staking::QueryPoolResponse {
+            pool: Some(staking::Pool { not_bonded_tokens: "1".into(), bonded_tokens: "2".into() }),
+        });
+    }
+
+    #[test]
+    fn distribution_and_slashing_messages() {
+        #[allow(deprecated)]
+        roundtrip(&distr::QueryParamsResponse {
+            params: Some(distr::Params {
+                community_tax: "1".into(),
+                base_proposer_reward: "2".into(),
+                bonus_proposer_reward: "3".into(),
+                withdraw_addr_enabled: true,
+            }),
+        });
+        roundtrip(&distr::QueryDelegationTotalRewardsResponse {
+            rewards: vec![distr::DelegationDelegatorReward { validator_address: "v".into(), reward: vec![dec()] }],
+            total: vec![dec()],
+        });
+        roundtrip(&distr::QueryValidatorCommissionResponse {
+            commission: Some(distr::ValidatorAccumulatedCommission { commission: vec![dec()] }),
+        });
+        roundtrip(&distr::QueryValidatorOutstandingRewardsResponse {
+            rewards: Some(distr::ValidatorOutstandingRewards { rewards: vec![dec()] }),
+        });
+        roundtrip(&distr::QueryCommunityPoolResponse { pool: vec![dec()] });
+        roundtrip(&slashing::QueryParamsResponse {
+            params: Some(slashing::Params {
+                signed_blocks_window: 1,
+                min_signed_per_window: b"5".to_vec(),
+                downtime_jail_duration: Some(Duration { seconds: 2, nanos: 3 }),
+                slash_fraction_double_sign: b"6".to_vec(),
+                slash_fraction_downtime: b"7".to_vec(),
+            }),
+        });
+        roundtrip(&slashing::QuerySigningInfosResponse {
+            info: vec![slashing::ValidatorSigningInfo {
+                address: "c".into(),
+                start_height: 1,
+                index_offset: 2,
+                jailed_until: ts(),
+                tombstoned: true,
+                missed_blocks_counter: 3,
+            }],
+            pagination: page(),
+        });
+    }
+}

@@ -113,6 +113,9 @@ async fn grpc_reflection_lists_and_describes_the_services() {
         "cosmos.base.node.v1beta1.Service",
         "cosmos.base.tendermint.v1beta1.Service",
         "salus.did.v1.Query",
+        "cosmos.staking.v1beta1.Query",
+        "cosmos.distribution.v1beta1.Query",
+        "cosmos.slashing.v1beta1.Query",
     ] {
         assert!(names.contains(&expected), "{expected} missing from {names:?}");
     }
