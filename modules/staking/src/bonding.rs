@@ -227,17 +227,21 @@ pub fn apply_validator_set(state: &mut impl StateWrite, ctx: &BlockCtx) -> Resul
             }
             v.status = BondStatus::Bonded;
             state.set_validator(&v)?;
+            // Liveness is judged from the height it (re)joins, so a returning validator gets a
+            // full window to catch up, as in Cosmos SDK.
             let cons = v.cons_address();
-            if state.signing_info(&cons)?.is_none() {
-                state.set_signing_info(&SigningInfo {
+            let info = match state.signing_info(&cons)? {
+                Some(info) => SigningInfo { start_height: ctx.height, ..info },
+                None => SigningInfo {
                     cons_address: cons,
                     start_height: ctx.height,
                     index_offset: 0,
                     jailed_until: Time::default(),
                     tombstoned: false,
                     missed_blocks_counter: 0,
-                })?;
-            }
+                },
+            };
+            state.set_signing_info(&info)?;
             state.emit(events::validator_bonded(&v.operator, power));
         }
         if last.iter().find(|(op, _)| *op == v.operator).map(|(_, p)| *p) != Some(power) {

@@ -20,18 +20,14 @@ pub fn check(state: &impl StateRead) -> Result<(), Error> {
     let bonded: u128 = validators.iter().filter(|v| v.status == BondStatus::Bonded).map(|v| v.tokens).sum();
     let not_bonded_validators: u128 =
         validators.iter().filter(|v| v.status != BondStatus::Bonded).map(|v| v.tokens).sum();
-    let mut unbonding = 0u128;
-    for v in &validators {
-        for u in state.unbondings_from(&v.operator)? {
-            unbonding += u.entries.iter().map(|e| e.balance).sum::<u128>();
-        }
-    }
+    // Unbonding delegations may outlive their validator, so all of them count.
+    let unbonding: u128 = state.all_unbondings()?.iter().flat_map(|u| &u.entries).map(|e| e.balance).sum();
     let bonded_balance = state.balance(&bonded_pool(), &denom)?;
     if bonded_balance != bonded {
         return Err(broken(format!("bonded pool holds {bonded_balance} but bonded validators hold {bonded}")));
     }
     let not_bonded_balance = state.balance(&not_bonded_pool(), &denom)?;
-    if not_bonded_balance < not_bonded_validators + unbonding {
+    if not_bonded_balance != not_bonded_validators + unbonding {
         return Err(broken(format!(
             "not-bonded pool holds {not_bonded_balance} but owes {not_bonded_validators} to validators and {unbonding} to unbonding delegations"
         )));

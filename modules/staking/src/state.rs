@@ -111,6 +111,11 @@ pub trait StakingRead: StateRead {
         Ok(self.prefix::<UnbondingDelegation>(&keys::unbondings_of(del))?.into_iter().map(|(_, u)| u).collect())
     }
 
+    /// Every unbonding delegation, by delegator then validator.
+    fn all_unbondings(&self) -> Result<Vec<UnbondingDelegation>, Error> {
+        Ok(self.prefix::<UnbondingDelegation>(keys::UNBONDING_PREFIX)?.into_iter().map(|(_, u)| u).collect())
+    }
+
     fn unbondings_from(&self, val: &Address) -> Result<Vec<UnbondingDelegation>, Error> {
         let prefix = keys::unbondings_from(val);
         let mut out = Vec::new();
