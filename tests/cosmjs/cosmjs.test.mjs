@@ -1,6 +1,7 @@
 // An unmodified cosmjs SigningStargateClient (from npm) against a real Salus chain: CometBFT v0.38
 // driving salusd. It reads balances and accounts, simulates, signs SIGN_MODE_DIRECT with a
-// secp256k1 HD wallet and broadcasts a MsgSend, exactly as a Cosmos wallet would.
+// secp256k1 HD wallet and broadcasts a MsgSend, exactly as a Cosmos wallet would; and it stakes:
+// delegates, queries staking and distribution, withdraws rewards and undelegates.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
@@ -10,8 +11,12 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
-import { SigningStargateClient, StargateClient, GasPrice, calculateFee } from "@cosmjs/stargate";
-import { toBech32 } from "@cosmjs/encoding";
+import {
+  SigningStargateClient, StargateClient, GasPrice, calculateFee, QueryClient, setupStakingExtension,
+  setupDistributionExtension,
+} from "@cosmjs/stargate";
+import { Comet38Client } from "@cosmjs/tendermint-rpc";
+import { toBech32, fromBech32 } from "@cosmjs/encoding";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const salusd = process.env.SALUSD_BIN ?? join(root, "target/debug/salusd");
@@ -29,7 +34,7 @@ const freePort = () =>
   });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-let dir, home, rpc, procs = [], demo;
+let dir, home, rpc, procs = [], demo, valoper;
 const clients = [];
 const track = (c) => (clients.push(c), c);
 
@@ -46,6 +51,7 @@ before(async () => {
   demo = JSON.parse(cli(["keys", "add", "demo", "--recover", "--output", "json"], mnemonic + "\n")).address;
   cli(["genesis", "add-account", demo, "1000000000usalus"]);
   const validator = JSON.parse(cli(["keys", "add", "validator", "--output", "json"])).address;
+  valoper = toBech32("salusvaloper", fromBech32(validator).data);
   cli(["genesis", "add-account", validator, "100000000usalus"]);
   cli(["genesis", "gentx", "validator", "100000000usalus", "--moniker", "cosmjs"]);
   cli(["genesis", "collect-gentxs"]);
@@ -132,4 +138,36 @@ test("a broadcast the chain rejects comes back with its code and log", async () 
     client.signAndBroadcast(demo, [msg], calculateFee(200000, "0.025usalus")),
     (err) => /insufficient funds/.test(err.message) && /code 5/.test(err.message),
   );
+});
+
+test("cosmjs delegates, reads staking and distribution queries, withdraws rewards and undelegates", async () => {
+  const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix: "salus" });
+  const client = track(await SigningStargateClient.connectWithSigner(rpc, wallet, { gasPrice: GasPrice.fromString("0.025usalus"), broadcastTimeoutMs: 8000 }));
+  const tm = await Comet38Client.connect(rpc);
+  clients.push(tm);
+  const q = QueryClient.withExtensions(tm, setupStakingExtension, setupDistributionExtension);
+
+  const { validators } = await q.staking.validators("BOND_STATUS_BONDED");
+  assert.equal(validators.length, 1);
+  assert.equal(validators[0].operatorAddress, valoper);
+  assert.equal(validators[0].tokens, "100000000");
+
+  const delegated = await client.delegateTokens(demo, valoper, { denom: "usalus", amount: "5000000" }, "auto");
+  assert.equal(delegated.code, 0, delegated.rawLog);
+  const { delegationResponse } = await q.staking.delegation(demo, valoper);
+  assert.equal(delegationResponse.balance.amount, "5000000");
+  const params = await q.staking.params();
+  assert.ok(params.params.historicalEntries > 0);
+
+  await sleep(1500); // a few blocks of rewards
+  const rewards = await q.distribution.delegationRewards(demo, valoper);
+  assert.ok(rewards.rewards.length === 1 && BigInt(rewards.rewards[0].amount) > 0n, JSON.stringify(rewards));
+  const withdrawn = await client.withdrawRewards(demo, valoper, "auto");
+  assert.equal(withdrawn.code, 0, withdrawn.rawLog);
+  assert.ok(withdrawn.events.some((e) => e.type === "withdraw_rewards"));
+
+  const undelegated = await client.undelegateTokens(demo, valoper, { denom: "usalus", amount: "2000000" }, "auto");
+  assert.equal(undelegated.code, 0, undelegated.rawLog);
+  const { unbond } = await q.staking.unbondingDelegation(demo, valoper);
+  assert.equal(unbond.entries[0].balance, "2000000");
 });
