@@ -204,6 +204,9 @@ pub fn sign_tx(
     TxRaw { body_bytes, auth_info_bytes, signatures: vec![signature] }.encode_to_vec()
 }
 
+/// The gas a simulation's probe fee is priced at (the fee's size hardly changes the gas).
+const SIMULATION_GAS_GUESS: u64 = 200_000;
+
 /// Resolves gas and fees (simulating for `--gas auto`) and signs.
 pub async fn build_tx(rpc: &Rpc, key: &Key, messages: Vec<Any>, p: &TxParams) -> Result<Vec<u8>> {
     let (number, sequence) = match (p.account_number, p.sequence) {
@@ -215,10 +218,22 @@ pub async fn build_tx(rpc: &Rpc, key: &Key, messages: Vec<Any>, p: &TxParams) ->
             (n.unwrap_or(an), s.unwrap_or(seq))
         }
     };
+    if p.fees.is_some() && p.gas_prices.is_some() {
+        bail!("give either --fees or --gas-prices, not both");
+    }
+    let prices = match (&p.fees, &p.gas_prices) {
+        (Some(_), _) => Vec::new(),
+        (None, Some(prices)) => prices.clone(),
+        (None, None) => rpc.min_gas_prices().await?,
+    };
     let gas_limit = match p.gas {
         GasSetting::Fixed(g) => g,
         GasSetting::Auto { adjustment_percent } => {
-            let probe_fee = p.fees.clone().unwrap_or_default();
+            // Simulate with a fee like the one that will be paid, so its transfer is metered too.
+            let probe_fee = match &p.fees {
+                Some(f) => f.clone(),
+                None => fee_from_prices(&prices, SIMULATION_GAS_GUESS)?,
+            };
             let probe = sign_tx(key, messages.clone(), p, 0, &probe_fee, number, sequence);
             let used = rpc.simulate(probe).await?;
             let adjusted = used.saturating_mul(adjustment_percent) / 100;
@@ -226,11 +241,9 @@ pub async fn build_tx(rpc: &Rpc, key: &Key, messages: Vec<Any>, p: &TxParams) ->
             adjusted.max(1)
         }
     };
-    let fee = match (&p.fees, &p.gas_prices) {
-        (Some(_), Some(_)) => bail!("give either --fees or --gas-prices, not both"),
-        (Some(f), None) => f.clone(),
-        (None, Some(prices)) => fee_from_prices(prices, gas_limit)?,
-        (None, None) => fee_from_prices(&rpc.min_gas_prices().await?, gas_limit)?,
+    let fee = match &p.fees {
+        Some(f) => f.clone(),
+        None => fee_from_prices(&prices, gas_limit)?,
     };
     Ok(sign_tx(key, messages, p, gas_limit, &fee, number, sequence))
 }

@@ -52,12 +52,14 @@ pub struct TxFlags {
     /// Fees to pay, e.g. 2000usalus (default: gas x the node's minimum gas price).
     #[arg(long, global = true)]
     fees: Option<String>,
-    /// Gas limit, or `auto` to simulate first.
-    #[arg(long, global = true, default_value = "200000")]
-    gas: String,
-    /// Multiplier on the simulated gas with --gas auto.
-    #[arg(long, global = true, default_value = "1.3")]
-    gas_adjustment: String,
+    /// Gas limit, or `auto` to simulate first (default: 200000; `auto` for staking,
+    /// distribution and slashing, whose messages write more state).
+    #[arg(long, global = true)]
+    gas: Option<String>,
+    /// Multiplier on the simulated gas with --gas auto (default 1.3; 1.5 for staking, distribution
+    /// and slashing, whose messages also pay out rewards that accrue between simulation and block).
+    #[arg(long, global = true)]
+    gas_adjustment: Option<String>,
     /// Gas prices to compute the fee from, e.g. 0.025usalus.
     #[arg(long, global = true)]
     gas_prices: Option<String>,
@@ -129,10 +131,13 @@ pub async fn run(home: &Home, a: TxArgs) -> Result<()> {
         TxModule::Distribution(cmd) => staking_msgs(home, &ring, salus_staking::cli::TxCmd::Distribution(cmd))?,
         TxModule::Slashing(cmd) => staking_msgs(home, &ring, salus_staking::cli::TxCmd::Slashing(cmd))?,
     };
-    let gas = if f.gas == "auto" {
-        GasSetting::Auto { adjustment_percent: percent(&f.gas_adjustment)? }
+    let staking = matches!(a.module, TxModule::Staking(_) | TxModule::Distribution(_) | TxModule::Slashing(_));
+    let gas_flag = f.gas.clone().unwrap_or_else(|| if staking { "auto" } else { "200000" }.to_string());
+    let gas = if gas_flag == "auto" {
+        let adjustment = f.gas_adjustment.clone().unwrap_or_else(|| if staking { "1.5" } else { "1.3" }.to_string());
+        GasSetting::Auto { adjustment_percent: percent(&adjustment)? }
     } else {
-        GasSetting::Fixed(f.gas.parse().map_err(|_| anyhow!("--gas must be a number or `auto`, got `{}`", f.gas))?)
+        GasSetting::Fixed(gas_flag.parse().map_err(|_| anyhow!("--gas must be a number or `auto`, got `{gas_flag}`"))?)
     };
     let fees: Option<Coins> = f
         .fees
