@@ -67,6 +67,8 @@ fn every_command_has_help() {
         &["tx", "staking", "cancel-unbond"],
         &["tx", "distribution"],
         &["tx", "distribution", "withdraw-rewards"],
+        &["tx", "distribution", "set-withdraw-addr"],
+        &["tx", "distribution", "fund-community-pool"],
         &["tx", "slashing"],
         &["tx", "slashing", "unjail"],
         &["query", "staking"],

@@ -84,3 +84,41 @@ fn rewards_are_shared_by_power_and_stake_and_add_up_to_what_was_collected() {
     let pool = salus_staking::StakingRead::community_pool(&chain.snapshot()).unwrap().amount_of("usalus");
     assert!(pool.truncate() >= minted * 2 / 100, "community pool {pool} < 2% of {minted}");
 }
+
+#[test]
+fn a_withdraw_address_receives_the_rewards_and_anyone_can_fund_the_community_pool() {
+    let vals = vec![GenesisValidator::new(11, 100 * MILLION)];
+    let alice = key(1);
+    let mut chain =
+        TestChain::with_genesis(&staking_genesis(&[(&alice, 1_000 * MILLION)], &vals, serde_json::json!({})));
+    let v1 = vals[0].operator.address;
+    let savings = key(9).address;
+    assert_code(
+        &chain.exec(
+            &alice,
+            StakingMsg::Delegate { delegator: alice.address, validator: v1, amount: usalus(50 * MILLION) }.to_any(),
+        ),
+        "",
+        0,
+    );
+    let set = StakingMsg::SetWithdrawAddress { delegator: alice.address, withdraw_address: savings };
+    let out = chain.exec(&alice, set.to_any());
+    assert_code(&out, "", 0);
+    assert!(out.events.iter().any(|e| e.kind == "set_withdraw_address"));
+    let module = salus_staking::state::bonded_pool();
+    let refused = StakingMsg::SetWithdrawAddress { delegator: alice.address, withdraw_address: module };
+    assert_code(&chain.exec(&alice, refused.to_any()), "sdk", 4);
+
+    chain.blocks(3);
+    let before = chain.balance(&alice.address);
+    let out = chain.exec(&alice, StakingMsg::WithdrawReward { delegator: alice.address, validator: v1 }.to_any());
+    assert_code(&out, "", 0);
+    assert!(chain.balance(&savings) > 0, "rewards went to the withdraw address");
+    assert_eq!(chain.balance(&alice.address), before - 600, "alice paid only the fee");
+
+    let pool = |c: &TestChain| salus_staking::StakingRead::community_pool(&c.snapshot()).unwrap().amount_of("usalus");
+    let before = pool(&chain);
+    let fund = StakingMsg::FundCommunityPool { depositor: alice.address, amount: "7000000usalus".parse().unwrap() };
+    assert_code(&chain.exec(&alice, fund.to_any()), "", 0);
+    assert!(pool(&chain).truncate() >= before.truncate() + 7 * MILLION);
+}

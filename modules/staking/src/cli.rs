@@ -169,6 +169,22 @@ pub enum DistributionTxCmd {
         #[arg(long)]
         commission: bool,
     },
+    /// Have rewards (and commission) paid to another address.
+    #[command(name = "set-withdraw-addr")]
+    SetWithdrawAddr {
+        /// Key name or address of the delegator.
+        from: String,
+        /// Where rewards go from now on (salus1...).
+        withdraw_address: String,
+    },
+    /// Give coins to the community pool.
+    #[command(name = "fund-community-pool")]
+    FundCommunityPool {
+        /// Key name or address that gives.
+        from: String,
+        /// e.g. 1000000usalus.
+        amount: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -219,7 +235,11 @@ impl TxCmd<'_> {
                 | StakingTxCmd::Redelegate { from, .. }
                 | StakingTxCmd::CancelUnbond { from, .. } => from,
             },
-            TxCmd::Distribution(DistributionTxCmd::WithdrawRewards { from, .. }) => from,
+            TxCmd::Distribution(
+                DistributionTxCmd::WithdrawRewards { from, .. }
+                | DistributionTxCmd::SetWithdrawAddr { from, .. }
+                | DistributionTxCmd::FundCommunityPool { from, .. },
+            ) => from,
             TxCmd::Slashing(SlashingTxCmd::Unjail { from }) => from,
         }
     }
@@ -292,6 +312,16 @@ impl TxCmd<'_> {
                 }
                 return Ok(msgs);
             }
+            TxCmd::Distribution(DistributionTxCmd::SetWithdrawAddr { withdraw_address, .. }) => {
+                StakingMsg::SetWithdrawAddress {
+                    delegator: from,
+                    withdraw_address: Address::parse("withdraw address", withdraw_address).map_err(e)?,
+                }
+            }
+            TxCmd::Distribution(DistributionTxCmd::FundCommunityPool { amount, .. }) => StakingMsg::FundCommunityPool {
+                depositor: from,
+                amount: amount.parse().map_err(|x: Error| anyhow::anyhow!("amount: {}", x.message))?,
+            },
             TxCmd::Slashing(SlashingTxCmd::Unjail { .. }) => StakingMsg::Unjail { operator: from },
         };
         Ok(vec![msg.to_any()])

@@ -93,7 +93,7 @@ pub fn settle(state: &mut impl StateWrite, del: &Address, val: &Address) -> Resu
     if !reward.is_empty() {
         r.outstanding = r.outstanding.saturating_sub(&reward);
         state.set_validator_rewards(val, &r)?;
-        state.transfer(&distribution_account(), del, &paid)?;
+        state.transfer(&distribution_account(), &state.withdraw_address(del)?, &paid)?;
         let pool = state.community_pool()?.add(&change)?;
         state.set_community_pool(&pool)?;
     }
@@ -113,7 +113,7 @@ pub fn withdraw_commission(state: &mut impl StateWrite, op: &Address) -> Result<
     r.commission = change;
     r.outstanding = r.outstanding.saturating_sub(&DecCoins::from_coins(&paid)?);
     state.set_validator_rewards(op, &r)?;
-    state.transfer(&distribution_account(), op, &paid)?;
+    state.transfer(&distribution_account(), &state.withdraw_address(op)?, &paid)?;
     state.emit(events::withdraw_commission(op, &paid));
     Ok(paid)
 }
@@ -123,10 +123,17 @@ pub fn close_validator(state: &mut impl StateWrite, op: &Address) -> Result<(), 
     let r = state.validator_rewards(op)?;
     let (paid, _) = r.commission.truncate()?;
     if !paid.is_empty() {
-        state.transfer(&distribution_account(), op, &paid)?;
+        state.transfer(&distribution_account(), &state.withdraw_address(op)?, &paid)?;
     }
     let rest = r.outstanding.saturating_sub(&DecCoins::from_coins(&paid)?);
     let pool = state.community_pool()?.add(&rest)?;
+    state.set_community_pool(&pool)
+}
+
+/// Adds coins from `depositor` to the community pool.
+pub fn fund_community_pool(state: &mut impl StateWrite, depositor: &Address, amount: &Coins) -> Result<(), Error> {
+    state.transfer(depositor, &distribution_account(), amount)?;
+    let pool = state.community_pool()?.add(&DecCoins::from_coins(amount)?)?;
     state.set_community_pool(&pool)
 }
 

@@ -68,6 +68,7 @@ pub enum DistributionError {
     NoValidatorExists = 7,
     NoValidatorCommission = 10,
     NoDelegationExists = 12,
+    SetWithdrawAddrDisabled = 14,
 }
 
 impl DistributionError {

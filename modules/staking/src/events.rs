@@ -100,6 +100,10 @@ pub fn withdraw_rewards(val: &Address, del: &Address, amount: &Coins) -> Event {
     Event::new("withdraw_rewards").attr("amount", amount).attr("validator", val.to_valoper()).attr("delegator", del)
 }
 
+pub fn set_withdraw_address(del: &Address, to: &Address) -> Event {
+    Event::new("set_withdraw_address").attr("delegator", del).attr("withdraw_address", to)
+}
+
 pub fn withdraw_commission(val: &Address, amount: &Coins) -> Event {
     Event::new("withdraw_commission").attr("amount", amount).attr("validator", val.to_valoper())
 }

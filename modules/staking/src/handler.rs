@@ -176,6 +176,24 @@ pub fn execute(state: &mut impl StateWrite, ctx: &BlockCtx, msg: &StakingMsg) ->
             distribution::settle(state, delegator, validator)?;
             Ok(())
         }
+        StakingMsg::SetWithdrawAddress { delegator, withdraw_address } => {
+            if !state.distribution_params()?.withdraw_addr_enabled {
+                return Err(DistributionError::SetWithdrawAddrDisabled
+                    .with("setting a withdraw address is disabled by governance on this chain"));
+            }
+            if salus_token::TokenRead::is_blocked(state, withdraw_address)? {
+                return Err(salus_sdk::Error::sdk(
+                    salus_sdk::SdkCode::Unauthorized,
+                    format!("{withdraw_address} is a module account and is not allowed to receive rewards"),
+                ));
+            }
+            state.set_withdraw_address(delegator, withdraw_address)?;
+            state.emit(events::set_withdraw_address(delegator, withdraw_address));
+            Ok(())
+        }
+        StakingMsg::FundCommunityPool { depositor, amount } => {
+            distribution::fund_community_pool(state, depositor, amount)
+        }
         StakingMsg::WithdrawCommission { operator } => {
             if state.validator(operator)?.is_none() {
                 return Err(

@@ -27,6 +27,7 @@ pub const SLASHING_PARAMS: &[u8] = b"slashing/params";
 pub const REWARDS_PREFIX: &[u8] = b"distribution/validator/";
 pub const REWARD_START_PREFIX: &[u8] = b"distribution/start/";
 pub const COMMUNITY_POOL: &[u8] = b"distribution/community_pool";
+pub const WITHDRAW_ADDRESS_PREFIX: &[u8] = b"distribution/withdraw_address/";
 pub const DISTRIBUTION_PARAMS: &[u8] = b"distribution/params";
 
 fn time(t: Time) -> [u8; 12] {
@@ -140,6 +141,10 @@ pub fn missed_of(cons: &[u8; 20]) -> Vec<u8> {
 
 pub fn rewards(val: &Address) -> Vec<u8> {
     [REWARDS_PREFIX, val.as_bytes()].concat()
+}
+
+pub fn withdraw_address(del: &Address) -> Vec<u8> {
+    [WITHDRAW_ADDRESS_PREFIX, del.as_bytes()].concat()
 }
 
 pub fn reward_start(del: &Address, val: &Address) -> Vec<u8> {

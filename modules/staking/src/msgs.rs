@@ -67,6 +67,14 @@ pub enum StakingMsg {
     WithdrawCommission {
         operator: Address,
     },
+    SetWithdrawAddress {
+        delegator: Address,
+        withdraw_address: Address,
+    },
+    FundCommunityPool {
+        depositor: Address,
+        amount: salus_sdk::Coins,
+    },
 }
 
 pub const CREATE_VALIDATOR_URL: &str = "/cosmos.staking.v1beta1.MsgCreateValidator";
@@ -78,6 +86,8 @@ pub const CANCEL_UNBONDING_URL: &str = "/cosmos.staking.v1beta1.MsgCancelUnbondi
 pub const UNJAIL_URL: &str = "/cosmos.slashing.v1beta1.MsgUnjail";
 pub const WITHDRAW_REWARD_URL: &str = "/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward";
 pub const WITHDRAW_COMMISSION_URL: &str = "/cosmos.distribution.v1beta1.MsgWithdrawValidatorCommission";
+pub const SET_WITHDRAW_ADDRESS_URL: &str = "/cosmos.distribution.v1beta1.MsgSetWithdrawAddress";
+pub const FUND_COMMUNITY_POOL_URL: &str = "/cosmos.distribution.v1beta1.MsgFundCommunityPool";
 
 fn decode<M: Message + Default>(any: &Any) -> Result<M, Error> {
     M::decode(any.value.as_slice())
@@ -142,7 +152,7 @@ pub fn ed25519_pubkey_any(key: &[u8; 32]) -> Any {
 }
 
 impl StakingMsg {
-    pub const TYPE_URLS: [&'static str; 9] = [
+    pub const TYPE_URLS: [&'static str; 11] = [
         CREATE_VALIDATOR_URL,
         EDIT_VALIDATOR_URL,
         DELEGATE_URL,
@@ -152,6 +162,8 @@ impl StakingMsg {
         UNJAIL_URL,
         WITHDRAW_REWARD_URL,
         WITHDRAW_COMMISSION_URL,
+        SET_WITHDRAW_ADDRESS_URL,
+        FUND_COMMUNITY_POOL_URL,
     ];
 
     pub fn decode(any: &Any) -> Result<Self, Error> {
@@ -253,6 +265,20 @@ impl StakingMsg {
                 let m: distr::MsgWithdrawValidatorCommission = decode(any)?;
                 StakingMsg::WithdrawCommission { operator: valoper("validator_address", &m.validator_address)? }
             }
+            SET_WITHDRAW_ADDRESS_URL => {
+                let m: distr::MsgSetWithdrawAddress = decode(any)?;
+                StakingMsg::SetWithdrawAddress {
+                    delegator: Address::parse("delegator_address", &m.delegator_address)?,
+                    withdraw_address: Address::parse("withdraw_address", &m.withdraw_address)?,
+                }
+            }
+            FUND_COMMUNITY_POOL_URL => {
+                let m: distr::MsgFundCommunityPool = decode(any)?;
+                StakingMsg::FundCommunityPool {
+                    depositor: Address::parse("depositor", &m.depositor)?,
+                    amount: salus_sdk::Coins::from_proto(&m.amount)?,
+                }
+            }
             other => {
                 return Err(Error::sdk(SdkCode::UnknownRequest, format!("the staking module does not handle {other}")))
             }
@@ -326,6 +352,16 @@ impl StakingMsg {
             StakingMsg::WithdrawCommission { operator } => {
                 salus_proto::to_any(&distr::MsgWithdrawValidatorCommission { validator_address: val(operator) })
             }
+            StakingMsg::SetWithdrawAddress { delegator, withdraw_address } => {
+                salus_proto::to_any(&distr::MsgSetWithdrawAddress {
+                    delegator_address: addr(delegator),
+                    withdraw_address: addr(withdraw_address),
+                })
+            }
+            StakingMsg::FundCommunityPool { depositor, amount } => salus_proto::to_any(&distr::MsgFundCommunityPool {
+                amount: amount.to_proto(),
+                depositor: addr(depositor),
+            }),
         }
     }
 
@@ -333,7 +369,10 @@ impl StakingMsg {
     pub fn module(&self) -> &'static str {
         match self {
             StakingMsg::Unjail { .. } => "slashing",
-            StakingMsg::WithdrawReward { .. } | StakingMsg::WithdrawCommission { .. } => "distribution",
+            StakingMsg::WithdrawReward { .. }
+            | StakingMsg::WithdrawCommission { .. }
+            | StakingMsg::SetWithdrawAddress { .. }
+            | StakingMsg::FundCommunityPool { .. } => "distribution",
             _ => "staking",
         }
     }
@@ -358,6 +397,8 @@ impl Msg for StakingMsg {
             StakingMsg::Unjail { .. } => UNJAIL_URL,
             StakingMsg::WithdrawReward { .. } => WITHDRAW_REWARD_URL,
             StakingMsg::WithdrawCommission { .. } => WITHDRAW_COMMISSION_URL,
+            StakingMsg::SetWithdrawAddress { .. } => SET_WITHDRAW_ADDRESS_URL,
+            StakingMsg::FundCommunityPool { .. } => FUND_COMMUNITY_POOL_URL,
         }
     }
 
@@ -402,9 +443,16 @@ impl Msg for StakingMsg {
                 }
                 positive("amount", amount)
             }
-            StakingMsg::Unjail { .. } | StakingMsg::WithdrawReward { .. } | StakingMsg::WithdrawCommission { .. } => {
+            StakingMsg::FundCommunityPool { amount, .. } => {
+                if amount.is_empty() {
+                    return Err(StakingError::BadAmount.with("amount is empty: give the coins to fund the pool with"));
+                }
                 Ok(())
             }
+            StakingMsg::Unjail { .. }
+            | StakingMsg::WithdrawReward { .. }
+            | StakingMsg::WithdrawCommission { .. }
+            | StakingMsg::SetWithdrawAddress { .. } => Ok(()),
         }
     }
 
@@ -418,7 +466,9 @@ impl Msg for StakingMsg {
             | StakingMsg::Undelegate { delegator, .. }
             | StakingMsg::Redelegate { delegator, .. }
             | StakingMsg::CancelUnbonding { delegator, .. }
-            | StakingMsg::WithdrawReward { delegator, .. } => vec![*delegator],
+            | StakingMsg::WithdrawReward { delegator, .. }
+            | StakingMsg::SetWithdrawAddress { delegator, .. } => vec![*delegator],
+            StakingMsg::FundCommunityPool { depositor, .. } => vec![*depositor],
         }
     }
 }

@@ -52,7 +52,7 @@ pub fn handle(state: &impl StateRead, path: &str, data: &[u8]) -> Option<Result<
         "/cosmos.distribution.v1beta1.Query/DelegationRewards" => delegation_rewards(state, data),
         "/cosmos.distribution.v1beta1.Query/DelegationTotalRewards" => delegation_total_rewards(state, data),
         "/cosmos.distribution.v1beta1.Query/DelegatorValidators" => distr_delegator_validators(state, data),
-        "/cosmos.distribution.v1beta1.Query/DelegatorWithdrawAddress" => withdraw_address(data),
+        "/cosmos.distribution.v1beta1.Query/DelegatorWithdrawAddress" => withdraw_address(state, data),
         "/cosmos.distribution.v1beta1.Query/CommunityPool" => community_pool(state),
         "/cosmos.slashing.v1beta1.Query/Params" => slashing_params(state),
         "/cosmos.slashing.v1beta1.Query/SigningInfo" => signing_info(state, data),
@@ -408,11 +408,11 @@ fn distr_delegator_validators(state: &impl StateRead, data: &[u8]) -> Result<Vec
     Ok(distr::QueryDelegatorValidatorsResponse { validators }.encode_to_vec())
 }
 
-/// Rewards are paid to the delegator itself (withdraw addresses are not supported yet).
-fn withdraw_address(data: &[u8]) -> Result<Vec<u8>, Error> {
+fn withdraw_address(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error> {
     let req: distr::QueryDelegatorWithdrawAddressRequest = decode(data)?;
     let del = Address::parse("delegator_address", &req.delegator_address)?;
-    Ok(distr::QueryDelegatorWithdrawAddressResponse { withdraw_address: del.to_string() }.encode_to_vec())
+    Ok(distr::QueryDelegatorWithdrawAddressResponse { withdraw_address: state.withdraw_address(&del)?.to_string() }
+        .encode_to_vec())
 }
 
 fn community_pool(state: &impl StateRead) -> Result<Vec<u8>, Error> {

@@ -175,6 +175,11 @@ pub trait StakingRead: StateRead {
     fn community_pool(&self) -> Result<DecCoins, Error> {
         Ok(self.get(keys::COMMUNITY_POOL)?.unwrap_or_default())
     }
+
+    /// Where a delegator's rewards (and an operator's commission) are paid: itself unless set.
+    fn withdraw_address(&self, del: &Address) -> Result<Address, Error> {
+        Ok(self.get(&keys::withdraw_address(del))?.unwrap_or(*del))
+    }
 }
 impl<S: StateRead + ?Sized> StakingRead for S {}
 
@@ -273,6 +278,14 @@ pub trait StakingWrite: StateWrite {
 
     fn set_community_pool(&mut self, pool: &DecCoins) -> Result<(), Error> {
         self.put(keys::COMMUNITY_POOL.to_vec(), pool)
+    }
+
+    fn set_withdraw_address(&mut self, del: &Address, to: &Address) -> Result<(), Error> {
+        if del == to {
+            self.delete_raw(keys::withdraw_address(del))
+        } else {
+            self.put(keys::withdraw_address(del), to)
+        }
     }
 }
 impl<S: StateWrite + ?Sized> StakingWrite for S {}
