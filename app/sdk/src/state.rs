@@ -14,6 +14,11 @@ pub trait StateRead {
     fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, Error>;
     /// Every (key, value) whose key starts with `prefix`, in key order.
     fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, Error>;
+    /// Every (key, value) under `prefix` with `from <= key < to`, in key order (`from` starts
+    /// with `prefix`). Stores override it to skip what lies below `from`.
+    fn range_raw(&self, prefix: &[u8], from: &[u8], to: &[u8]) -> Result<KeyValues, Error> {
+        Ok(self.prefix_raw(prefix)?.into_iter().filter(|(k, _)| k.as_slice() >= from && k.as_slice() < to).collect())
+    }
 }
 
 pub trait StateWrite: StateRead {
@@ -61,6 +66,10 @@ impl StateRead for Snapshot {
     fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, Error> {
         self.prefix(prefix).map_err(Error::internal)
     }
+
+    fn range_raw(&self, prefix: &[u8], from: &[u8], to: &[u8]) -> Result<KeyValues, Error> {
+        self.range(prefix, from, to).map_err(Error::internal)
+    }
 }
 
 impl<S: StateRead + ?Sized> StateRead for &S {
@@ -71,6 +80,10 @@ impl<S: StateRead + ?Sized> StateRead for &S {
     fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, Error> {
         (**self).prefix_raw(prefix)
     }
+
+    fn range_raw(&self, prefix: &[u8], from: &[u8], to: &[u8]) -> Result<KeyValues, Error> {
+        (**self).range_raw(prefix, from, to)
+    }
 }
 
 impl<S: StateRead + ?Sized> StateRead for &mut S {
@@ -80,6 +93,10 @@ impl<S: StateRead + ?Sized> StateRead for &mut S {
 
     fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, Error> {
         (**self).prefix_raw(prefix)
+    }
+
+    fn range_raw(&self, prefix: &[u8], from: &[u8], to: &[u8]) -> Result<KeyValues, Error> {
+        (**self).range_raw(prefix, from, to)
     }
 }
 
@@ -154,6 +171,27 @@ impl<'a> Overlay<'a> {
         std::mem::take(&mut self.events)
     }
 
+    /// The base's pairs with this overlay's writes applied, charged as one iteration.
+    fn merged<'w>(
+        &self,
+        base: KeyValues,
+        writes: impl Iterator<Item = (&'w Vec<u8>, &'w Option<Vec<u8>>)>,
+    ) -> Result<KeyValues, Error> {
+        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = base.into_iter().collect();
+        for (k, v) in writes {
+            match v {
+                Some(v) => merged.insert(k.clone(), v.clone()),
+                None => merged.remove(k),
+            };
+        }
+        if let Some(g) = self.gas {
+            let bytes: u64 = merged.iter().map(|(k, v)| (k.len() + v.len()) as u64).sum();
+            let cost = g.costs.read_flat + g.costs.iter_next_flat * merged.len() as u64 + g.costs.read_per_byte * bytes;
+            self.charge(cost, "IterNextFlat")?;
+        }
+        Ok(merged.into_iter().collect())
+    }
+
     fn charge(&self, amount: u64, what: &str) -> Result<(), Error> {
         match self.gas {
             Some(g) => g.consume(amount, what),
@@ -176,19 +214,18 @@ impl StateRead for Overlay<'_> {
     }
 
     fn prefix_raw(&self, prefix: &[u8]) -> Result<KeyValues, Error> {
-        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = self.base.prefix_raw(prefix)?.into_iter().collect();
-        for (k, v) in self.writes.range(prefix.to_vec()..).take_while(|(k, _)| k.starts_with(prefix)) {
-            match v {
-                Some(v) => merged.insert(k.clone(), v.clone()),
-                None => merged.remove(k),
-            };
+        let base = self.base.prefix_raw(prefix)?;
+        let writes = self.writes.range(prefix.to_vec()..).take_while(|(k, _)| k.starts_with(prefix));
+        self.merged(base, writes)
+    }
+
+    fn range_raw(&self, prefix: &[u8], from: &[u8], to: &[u8]) -> Result<KeyValues, Error> {
+        if from >= to {
+            return Ok(Vec::new());
         }
-        if let Some(g) = self.gas {
-            let bytes: u64 = merged.iter().map(|(k, v)| (k.len() + v.len()) as u64).sum();
-            let cost = g.costs.read_flat + g.costs.iter_next_flat * merged.len() as u64 + g.costs.read_per_byte * bytes;
-            self.charge(cost, "IterNextFlat")?;
-        }
-        Ok(merged.into_iter().collect())
+        let base = self.base.range_raw(prefix, from, to)?;
+        let writes = self.writes.range(from.to_vec()..to.to_vec()).filter(|(k, _)| k.starts_with(prefix));
+        self.merged(base, writes)
     }
 }
 

@@ -82,15 +82,32 @@ fn decode_stored(val: &[u8]) -> Result<Option<Vec<u8>>> {
 
 /// Every live (key, value) under `prefix` in `sub` as of `version`, in key order.
 fn scan_prefix(db: &DB, sub: Substore, prefix: &[u8], version: u64) -> Result<KeyValues> {
+    scan_range(db, sub, prefix, prefix, None, version)
+}
+
+/// The live (key, value) pairs at `version` whose keys start with `prefix` and lie in
+/// `from..to` (`to` unbounded when `None`); `from` must start with `prefix`. Keys are
+/// substore-relative.
+fn scan_range(
+    db: &DB,
+    sub: Substore,
+    prefix: &[u8],
+    from: &[u8],
+    to: Option<&[u8]>,
+    version: u64,
+) -> Result<KeyValues> {
     let scan = keys::value_scan_prefix(sub, prefix);
     let mut it = db.raw_iterator_cf(cf(db, CF_VALUES)?);
     let mut out = Vec::new();
-    it.seek(&scan);
+    it.seek(keys::value_scan_prefix(sub, from));
     while let Some(raw) = it.key() {
         if !raw.starts_with(&scan) {
             break;
         }
         let (key, _) = keys::decode_value_key(raw).ok_or_else(|| anyhow!("corrupt key in the store"))?;
+        if to.is_some_and(|to| key.as_slice() >= to) {
+            break;
+        }
         // Jump to the newest entry of this key that is not newer than `version`.
         it.seek(keys::value_key(sub, &key, version));
         if let (Some(raw), Some(val)) = (it.key(), it.value()) {
@@ -242,6 +259,28 @@ impl Snapshot {
     }
 
     /// Every (full key, value) whose key starts with `prefix`, in key order.
+    /// The live (key, value) pairs whose keys start with `prefix` and lie in `from..to`, in key
+    /// order. Unlike [`Snapshot::prefix`] it never visits keys below `from`, so a queue read from
+    /// its head does not pay for every entry it ever held.
+    pub fn range(&self, prefix: &[u8], from: &[u8], to: &[u8]) -> Result<KeyValues> {
+        let (sub, inner) = route(prefix);
+        if !from.starts_with(prefix) {
+            return Err(anyhow!("a range must start inside its prefix"));
+        }
+        let (_, from_inner) = route(from);
+        let (to_sub, to_inner) = route(to);
+        let to_inner = (to_sub == sub).then_some(to_inner);
+        let mut found = scan_range(&self.db, sub, inner, from_inner, to_inner, self.version)?;
+        if sub == Substore::Ibc {
+            for (k, _) in found.iter_mut() {
+                k.splice(0..0, keys::IBC_PREFIX.iter().copied());
+            }
+        } else {
+            found.retain(|(k, _)| k.as_slice() != IBC_ROOT_KEY);
+        }
+        Ok(found)
+    }
+
     pub fn prefix(&self, prefix: &[u8]) -> Result<KeyValues> {
         let (sub, inner) = route(prefix);
         let mut found = scan_prefix(&self.db, sub, inner, self.version)?;
@@ -263,6 +302,22 @@ mod tests {
 
     fn changes(items: &[(&[u8], Option<&[u8]>)]) -> Changes {
         items.iter().map(|(k, v)| (k.to_vec(), v.map(|v| v.to_vec()))).collect()
+    }
+
+    #[test]
+    fn a_range_reads_only_its_live_keys_at_its_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Storage::open(dir.path()).unwrap();
+        let put = |k: &[u8]| (k.to_vec(), Some(b"v".to_vec()));
+        let v0: Changes = [put(b"q/1"), put(b"q/2"), put(b"q/3"), put(b"q/4"), put(b"r/1")].into_iter().collect();
+        s.commit(s.prepare(0, &v0).unwrap()).unwrap();
+        s.commit(s.prepare(1, &changes(&[(b"q/2", None)])).unwrap()).unwrap();
+        let keys = |v: u64, from: &[u8], to: &[u8]| -> Vec<Vec<u8>> {
+            s.snapshot(v).range(b"q/", from, to).unwrap().into_iter().map(|(k, _)| k).collect()
+        };
+        assert_eq!(keys(1, b"q/1", b"q/4"), vec![b"q/1".to_vec(), b"q/3".to_vec()]);
+        assert_eq!(keys(0, b"q/2", b"q/4"), vec![b"q/2".to_vec(), b"q/3".to_vec()]);
+        assert_eq!(keys(1, b"q/", b"z"), vec![b"q/1".to_vec(), b"q/3".to_vec(), b"q/4".to_vec()]);
     }
 
     #[test]

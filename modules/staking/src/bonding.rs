@@ -1,7 +1,7 @@
 //! Bonding: shares for tokens, the pools that hold them, unbonding queues and the validator set
 //! CometBFT follows. Messages and block hooks are built from these.
 
-use salus_sdk::{Address, BlockCtx, Coin, Coins, Error, StateWrite};
+use salus_sdk::{Address, BlockCtx, Coin, Coins, Error, StateReadExt, StateWrite, StateWriteExt};
 use salus_token::TokenWrite;
 
 use crate::dec::Dec;
@@ -164,16 +164,19 @@ pub fn no_validator(val: &Address) -> Error {
         .with(format!("validator {} does not exist: check the salusvaloper1... address", val.to_valoper()))
 }
 
-/// Queue keys due at `now`, in time order.
-fn due(state: &impl StateWrite, prefix: &[u8], now: Time) -> Result<Vec<Vec<u8>>, Error> {
-    let mut out = Vec::new();
-    for (k, _) in state.prefix_raw(prefix)? {
-        match keys::parse_queue_time(&k, prefix) {
-            Some(t) if t <= now => out.push(k),
-            _ => break,
-        }
-    }
-    Ok(out)
+/// Queue keys due at `now`, in time order, read from where the queue was last processed (the
+/// store keeps every version, so a full scan would pay for every entry the queue ever held).
+/// Moves the queue's head to `now`: nothing is ever queued at or before the current block time.
+fn due(state: &mut impl StateWrite, queue: &[u8], now: Time) -> Result<Vec<Vec<u8>>, Error> {
+    let head: Time = state.get(&keys::queue_head(queue))?.unwrap_or_default();
+    let after_now = Time { secs: now.secs, nanos: now.nanos.saturating_add(1) };
+    let due: Vec<Vec<u8>> = state
+        .range_raw(queue, &keys::queue_from(queue, head), &keys::queue_from(queue, after_now))?
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    state.put(keys::queue_head(queue), &now)?;
+    Ok(due)
 }
 
 /// Releases unbonding delegations and forgets redelegations whose time has come.

@@ -19,6 +19,8 @@ pub const REDELEGATION_QUEUE: &[u8] = b"staking/redelegation_queue/";
 pub const VALIDATOR_QUEUE: &[u8] = b"staking/validator_queue/";
 pub const HISTORICAL_PREFIX: &[u8] = b"staking/historical/";
 pub const STAKING_PARAMS: &[u8] = b"staking/params";
+/// Per queue, the time up to which it has been processed: reads start there.
+pub const QUEUE_HEAD_PREFIX: &[u8] = b"staking/queue_head/";
 
 pub const SIGNING_INFO_PREFIX: &[u8] = b"slashing/signing_info/";
 pub const MISSED_PREFIX: &[u8] = b"slashing/missed/";
@@ -29,6 +31,15 @@ pub const REWARD_START_PREFIX: &[u8] = b"distribution/start/";
 pub const COMMUNITY_POOL: &[u8] = b"distribution/community_pool";
 pub const WITHDRAW_ADDRESS_PREFIX: &[u8] = b"distribution/withdraw_address/";
 pub const DISTRIBUTION_PARAMS: &[u8] = b"distribution/params";
+
+pub fn queue_head(queue: &[u8]) -> Vec<u8> {
+    [QUEUE_HEAD_PREFIX, queue].concat()
+}
+
+/// The first key of a queue at time `t` (every key at `t` or later sorts at or after it).
+pub fn queue_from(queue: &[u8], t: Time) -> Vec<u8> {
+    [queue, &time(t)].concat()
+}
 
 fn time(t: Time) -> [u8; 12] {
     let mut out = [0u8; 12];
