@@ -94,8 +94,12 @@ fn validators_join_get_jailed_for_downtime_return_and_unbonded_funds_arrive() {
     .unwrap();
     let v = validator(&net, &val3);
     assert_eq!(v["tokens"], "99000000000", "1% slashed for downtime: {v}");
-    let cons3 = net.cli(0, &["query", "slashing", "signing-infos", "-o", "json"]).unwrap().json();
-    assert!(cons3["info"].as_array().unwrap().iter().any(|i| i["jailed_until"] != "1970-01-01T00:00:00Z"));
+    let info = net.cli(0, &["query", "slashing", "signing-info", &val3, "-o", "json"]).unwrap().json();
+    let info = &info["val_signing_info"];
+    assert!(info["address"].as_str().unwrap().starts_with("salusvalcons1"), "{info}");
+    assert_ne!(info["jailed_until"], "1970-01-01T00:00:00Z", "{info}");
+    let all = net.cli(0, &["query", "slashing", "signing-infos", "-o", "json"]).unwrap().json();
+    assert_eq!(all["info"].as_array().unwrap().len(), 5);
 
     // Unjailing too early is refused with the time to wait for; the node restarts, unjails after
     // the jail time and returns with its remaining stake.

@@ -380,9 +380,10 @@ pub enum DistributionQueryCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum SlashingQueryCmd {
-    /// Liveness of one validator, by consensus address (salusvalcons1...).
+    /// Liveness of one validator, by consensus address (salusvalcons1...) or operator address
+    /// (salusvaloper1...).
     #[command(name = "signing-info")]
-    SigningInfo { cons_address: String },
+    SigningInfo { address: String },
     /// Liveness of every validator that was ever bonded.
     #[command(name = "signing-infos")]
     SigningInfos,
@@ -415,7 +416,25 @@ fn check_val(s: &str) -> Result<String, Error> {
     valoper("validator", s).map(|a| a.to_valoper())
 }
 
+/// The `salusvalcons1...` address of a consensus key.
+pub fn cons_address_of(pubkey: &[u8; 32]) -> String {
+    Address(crate::types::consensus_address(pubkey)).to_bech32(VALCONS_PREFIX)
+}
+
 impl QueryCmd<'_> {
+    /// A `salusvaloper1...` the command was given where a consensus address is asked for: the
+    /// node first looks the validator up, then asks with its consensus address.
+    pub fn operator_for_cons_address(&self) -> Option<&str> {
+        match self {
+            QueryCmd::Slashing(SlashingQueryCmd::SigningInfo { address })
+                if address.starts_with(salus_sdk::address::VALOPER_PREFIX) =>
+            {
+                Some(address)
+            }
+            _ => None,
+        }
+    }
+
     pub fn request(&self) -> Result<QueryRequest, Error> {
         use DistributionQueryCmd as D;
         use SlashingQueryCmd as Sl;
@@ -508,11 +527,11 @@ impl QueryCmd<'_> {
                 D::Params => req("/cosmos.distribution.v1beta1.Query/Params", distr::QueryParamsRequest {}),
             },
             QueryCmd::Slashing(c) => match c {
-                Sl::SigningInfo { cons_address } => {
-                    decode_with_prefix(cons_address, VALCONS_PREFIX)?;
+                Sl::SigningInfo { address } => {
+                    decode_with_prefix(address, VALCONS_PREFIX)?;
                     req(
                         "/cosmos.slashing.v1beta1.Query/SigningInfo",
-                        slashing::QuerySigningInfoRequest { cons_address: cons_address.clone() },
+                        slashing::QuerySigningInfoRequest { cons_address: address.clone() },
                     )
                 }
                 Sl::SigningInfos => req(
