@@ -140,3 +140,48 @@ fn redelegation_moves_stake_at_once_but_not_onward_while_in_flight() {
     chain.blocks(11);
     assert_code(&chain.exec(&me, onward.to_any()), "", 0);
 }
+
+#[test]
+fn an_operator_below_its_minimum_self_delegation_is_jailed_until_it_tops_up() {
+    let (mut chain, vals) = chain();
+    let v1 = &vals[0];
+    let op = v1.operator.address;
+    let raise = StakingMsg::EditValidator {
+        operator: op,
+        description: salus_staking::types::Description {
+            moniker: salus_staking::msgs::DO_NOT_MODIFY.into(),
+            identity: salus_staking::msgs::DO_NOT_MODIFY.into(),
+            website: salus_staking::msgs::DO_NOT_MODIFY.into(),
+            security_contact: salus_staking::msgs::DO_NOT_MODIFY.into(),
+            details: salus_staking::msgs::DO_NOT_MODIFY.into(),
+        },
+        commission_rate: None,
+        min_self_delegation: Some(85 * MILLION),
+    };
+    assert_code(&chain.exec(&v1.operator, raise.to_any()), "", 0);
+    let v = chain.validator(&op);
+    assert_eq!((v.min_self_delegation, v.description.moniker.as_str()), (85 * MILLION, "v-k11"));
+
+    let out = chain.exec(
+        &v1.operator,
+        StakingMsg::Undelegate { delegator: op, validator: op, amount: usalus(20 * MILLION) }.to_any(),
+    );
+    assert_code(&out, "", 0);
+    assert!(chain.validator(&op).jailed, "80M self-delegation is below the 85M minimum");
+    let gone = chain.updates.iter().find(|u| u.pubkey == v1.consensus.verification_key().to_bytes());
+    assert_eq!(gone.map(|u| u.power), Some(0));
+
+    let unjail = StakingMsg::Unjail { operator: op };
+    assert_code(&chain.exec(&v1.operator, unjail.to_any()), "slashing", 7);
+    let top_up = StakingMsg::Delegate { delegator: op, validator: op, amount: usalus(5 * MILLION) };
+    assert_code(&chain.exec(&v1.operator, top_up.to_any()), "", 0);
+    let cancel = StakingMsg::CancelUnbonding {
+        delegator: op,
+        validator: op,
+        amount: usalus(MILLION),
+        creation_height: chain.height - 1,
+    };
+    assert_code(&chain.exec(&v1.operator, cancel.to_any()), "staking", 7); // not while jailed
+    assert_code(&chain.exec(&v1.operator, unjail.to_any()), "", 0);
+    assert!(!chain.validator(&op).jailed);
+}

@@ -273,6 +273,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn finalize_block_votes_and_evidence_reach_the_staking_hooks() {
+        use tendermint::abci::types::{
+            BlockSignatureInfo, CommitInfo, Misbehavior as CometMisbehavior, MisbehaviorKind, Validator,
+            VoteInfo as CometVote,
+        };
+        use tendermint::block::BlockIdFlag;
+        let validator = |b: u8, power: u32| Validator { address: [b; 20], power: power.into() };
+        let time = tendermint::Time::from_unix_timestamp(1_800_000_000, 5).unwrap();
+        let fb = tendermint::abci::request::FinalizeBlock {
+            txs: Vec::new(),
+            decided_last_commit: CommitInfo {
+                round: 0u8.into(),
+                votes: vec![
+                    CometVote { validator: validator(1, 10), sig_info: BlockSignatureInfo::Flag(BlockIdFlag::Commit) },
+                    CometVote { validator: validator(2, 20), sig_info: BlockSignatureInfo::Flag(BlockIdFlag::Absent) },
+                    CometVote { validator: validator(3, 30), sig_info: BlockSignatureInfo::Flag(BlockIdFlag::Nil) },
+                ],
+            },
+            misbehavior: vec![CometMisbehavior {
+                kind: MisbehaviorKind::DuplicateVote,
+                validator: validator(2, 20),
+                height: 7u32.into(),
+                time,
+                total_voting_power: 60u32.into(),
+            }],
+            hash: Default::default(),
+            height: 9u32.into(),
+            time,
+            next_validators_hash: Default::default(),
+            proposer_address: tendermint::account::Id::new([1; 20]),
+        };
+        let info = block_info(&fb);
+        let votes: Vec<_> = info.votes.iter().map(|v| (v.cons_address[0], v.power, v.signed)).collect();
+        assert_eq!(votes, vec![(1, 10, true), (2, 20, false), (3, 30, true)], "a nil vote is still a signature");
+        assert_eq!(info.misbehavior.len(), 1);
+        let m = &info.misbehavior[0];
+        assert_eq!((m.cons_address, m.height, m.power), ([2; 20], 7, 20));
+        assert_eq!((m.time.secs, m.time.nanos), (1_800_000_000, 5));
+    }
+
+    #[test]
     fn only_the_listed_attributes_are_indexed_and_an_empty_list_indexes_all() {
         let e = Event::new("transfer").attr("recipient", "a").attr("amount", "1usalus");
         let flags =
