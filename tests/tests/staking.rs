@@ -1,6 +1,7 @@
 //! Staking on the 4-validator localnet, through the CLI and CometBFT's own RPC: a fifth node joins
 //! as a validator; a stopped validator is jailed after the signed-blocks window and leaves the
-//! set, then unjails and returns; undelegated funds arrive after the (short) unbonding period.
+//! set, then unjails and returns; undelegated funds arrive after the (short) unbonding period; a
+//! consensus key run twice is caught by CometBFT's evidence and tombstoned.
 
 use std::time::Duration;
 
@@ -133,4 +134,40 @@ fn validators_join_get_jailed_for_downtime_return_and_unbonded_funds_arrive() {
     })
     .unwrap();
     assert_eq!(net.balance(0, &demo1).unwrap(), after_unbond + 1_000_000_000);
+}
+
+/// A second node signing with a validator's consensus key makes CometBFT report a duplicate vote;
+/// FinalizeBlock's misbehavior slashes 5%, jails and tombstones that validator for good.
+#[test]
+fn a_validator_whose_key_signs_twice_is_slashed_and_tombstoned_from_cometbft_evidence() {
+    let net = Localnet::new(4, 5000).unwrap();
+    net.up(None).unwrap();
+    net.wait_for(&[0, 1, 2, 3], 2, Duration::from_secs(60)).unwrap();
+    // node4 runs node3's consensus key next to node3 (a misconfigured failover).
+    net.run(&["add-node"]).unwrap();
+    let key = "config/priv_validator_key.json";
+    std::fs::copy(net.node_home(3).join(key), net.node_home(4).join(key)).unwrap();
+    net.up(Some(4)).unwrap();
+
+    let val3 = net.valoper("demo3").unwrap();
+    let info = net
+        .wait_until("node3 tombstoned by evidence", Duration::from_secs(120), || {
+            let r = net.cli(0, &["query", "slashing", "signing-info", &val3, "-o", "json"]).ok()?;
+            let info = r.json()["val_signing_info"].clone();
+            (info["tombstoned"] == true).then_some(info)
+        })
+        .unwrap();
+    assert_eq!(info["jailed_until"], "9999-12-31T23:59:59Z", "jailed for good: {info}");
+    let v = validator(&net, &val3);
+    assert_eq!(v["jailed"], true);
+    assert_eq!(v["tokens"], "95000000000", "5% of its 100000 power burned: {v}");
+    let key3 = net.consensus_key(3).unwrap();
+    net.wait_until("node3 out of CometBFT's set", Duration::from_secs(30), || {
+        power_of(&net, &key3).is_none().then_some(())
+    })
+    .unwrap();
+    let unjail =
+        net.cli(0, &["tx", "slashing", "unjail", "demo3", "--gas", "300000", "--yes", "--output", "json"]).unwrap();
+    assert_eq!(unjail.json()["codespace"], "slashing", "{}", unjail.stdout);
+    assert!(unjail.json()["raw_log"].as_str().unwrap().contains("tombstoned"), "{}", unjail.stdout);
 }
