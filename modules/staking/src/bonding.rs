@@ -53,7 +53,8 @@ pub fn delegate(
         Source::Pool(from) if from != pool => state.transfer(&from, &pool, &amount)?,
         Source::Pool(_) => {}
     }
-    distribution::settle(state, del, val)?;
+    let existing = state.delegation(del, val)?;
+    distribution::settle(state, del, val, existing.as_ref().map(|d| d.shares))?;
     let shares = v.shares_for(tokens)?;
     if shares.is_zero() {
         return Err(StakingError::DelegatorShareExRateInvalid
@@ -62,12 +63,9 @@ pub fn delegate(
     v.tokens = v.tokens.checked_add(tokens).ok_or_else(|| Error::internal("validator tokens overflow"))?;
     v.delegator_shares = v.delegator_shares.checked_add(shares)?;
     state.set_validator(&v)?;
-    let mut d =
-        state.delegation(del, val)?.unwrap_or(Delegation { delegator: *del, validator: *val, shares: Dec::ZERO });
+    let mut d = existing.unwrap_or(Delegation { delegator: *del, validator: *val, shares: Dec::ZERO });
     d.shares = d.shares.checked_add(shares)?;
     state.set_delegation(&d)?;
-    let acc = state.validator_rewards(val)?.reward_per_share;
-    state.set_reward_start(del, val, &acc)?;
     Ok(shares)
 }
 
@@ -97,8 +95,8 @@ pub fn shares_to_unbond(state: &impl StakingRead, del: &Address, v: &Validator, 
 /// still in the validator's pool. An operator whose self-delegation falls below its minimum is
 /// jailed.
 pub fn unbond(state: &mut impl StateWrite, del: &Address, val: &Address, shares: Dec) -> Result<u128, Error> {
-    distribution::settle(state, del, val)?;
     let mut d = state.delegation(del, val)?.ok_or_else(|| StakingError::NoDelegation.with("no such delegation"))?;
+    distribution::settle(state, del, val, Some(d.shares))?;
     d.shares = d.shares.checked_sub(shares).map_err(|_| {
         StakingError::InsufficientShares.with(format!("the delegation holds {} shares, fewer than {shares}", d.shares))
     })?;

@@ -12,7 +12,7 @@ use crate::dec::{Dec, DecCoins};
 use crate::error::DistributionError;
 use crate::events;
 use crate::state::{distribution_account, StakingRead, StakingWrite};
-use crate::types::{Validator, VoteInfo};
+use crate::types::{Validator, ValidatorRewards, VoteInfo};
 
 /// Mints this block's inflation into the fee collector, then shares everything the fee collector
 /// holds among the validators that voted on the last block, by power.
@@ -73,22 +73,28 @@ fn allocate_to_validator(state: &mut impl StateWrite, v: &Validator, tokens: &De
     Ok(())
 }
 
+/// What `shares` earned since the accumulator stood at `start`.
+fn owed(r: &ValidatorRewards, start: &DecCoins, shares: Dec) -> Result<DecCoins, Error> {
+    r.reward_per_share.saturating_sub(start).mul_dec(shares)
+}
+
 /// What a delegation has earned since it last settled (decimal, not yet paid).
 pub fn pending_rewards(state: &impl StakingRead, del: &Address, val: &Address) -> Result<DecCoins, Error> {
     let Some(d) = state.delegation(del, val)? else { return Ok(DecCoins::default()) };
-    let acc = state.validator_rewards(val)?.reward_per_share;
-    let start = state.reward_start(del, val)?;
-    acc.saturating_sub(&start).mul_dec(d.shares)
+    owed(&state.validator_rewards(val)?, &state.reward_start(del, val)?, d.shares)
 }
 
-/// Pays a delegation's rewards (whole units; the change goes to the community pool) and restarts
-/// its accumulator. Runs before every change to the delegation's shares.
-pub fn settle(state: &mut impl StateWrite, del: &Address, val: &Address) -> Result<Coins, Error> {
-    if state.delegation(del, val)?.is_none() {
-        return Ok(Coins::empty());
-    }
-    let reward = pending_rewards(state, del, val)?;
+/// Pays the rewards of a delegation holding `shares` (`None`: one about to be created) in whole
+/// units, the change to the community pool, and restarts its accumulator at the validator's
+/// current one. Runs before every change to a delegation's shares; callers pass the shares they
+/// have read.
+pub fn settle(state: &mut impl StateWrite, del: &Address, val: &Address, shares: Option<Dec>) -> Result<Coins, Error> {
     let mut r = state.validator_rewards(val)?;
+    let Some(shares) = shares else {
+        state.set_reward_start(del, val, &r.reward_per_share)?;
+        return Ok(Coins::empty());
+    };
+    let reward = owed(&r, &state.reward_start(del, val)?, shares)?;
     let (paid, change) = reward.truncate()?;
     if !reward.is_empty() {
         r.outstanding = r.outstanding.saturating_sub(&reward);

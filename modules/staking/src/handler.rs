@@ -169,11 +169,11 @@ pub fn execute(state: &mut impl StateWrite, ctx: &BlockCtx, msg: &StakingMsg) ->
                 return Err(DistributionError::NoValidatorExists
                     .with(format!("validator {} does not exist", validator.to_valoper())));
             }
-            if state.delegation(delegator, validator)?.is_none() {
-                return Err(DistributionError::NoDelegationExists
-                    .with(format!("{delegator} has no delegation to {}", validator.to_valoper())));
-            }
-            distribution::settle(state, delegator, validator)?;
+            let d = state.delegation(delegator, validator)?.ok_or_else(|| {
+                DistributionError::NoDelegationExists
+                    .with(format!("{delegator} has no delegation to {}", validator.to_valoper()))
+            })?;
+            distribution::settle(state, delegator, validator, Some(d.shares))?;
             Ok(())
         }
         StakingMsg::SetWithdrawAddress { delegator, withdraw_address } => {
