@@ -125,11 +125,27 @@ pub struct Ports {
     pub grpc: u16,
 }
 
+/// CometBFT's address of an ed25519 public key (also a node's P2P id, in lower case).
+fn ed25519_address(public: &[u8]) -> String {
+    hex::encode_upper(&Sha256::digest(public)[..20])
+}
+
+/// The P2P id of a node home, from config/node_key.json.
+pub fn node_id(home: &Home) -> Result<String> {
+    let path = home.config("node_key.json");
+    let key = read_json(&path)?;
+    let full = base64::engine::general_purpose::STANDARD
+        .decode(key.pointer("/priv_key/value").and_then(|v| v.as_str()).unwrap_or_default())
+        .with_context(|| format!("{} has no base64 priv_key.value", path.display()))?;
+    let public = full.get(32..64).ok_or_else(|| anyhow::anyhow!("{} is malformed", path.display()))?;
+    Ok(ed25519_address(public).to_lowercase())
+}
+
 /// An ed25519 key as CometBFT stores it: `(address, pubkey b64, privkey b64 of seed||pub)`.
 fn ed25519_json() -> (String, String, String) {
     let sk = ed25519_consensus::SigningKey::new(rand::rngs::OsRng);
     let pk = sk.verification_key();
-    let address = hex::encode_upper(&Sha256::digest(pk.as_bytes())[..20]);
+    let address = ed25519_address(pk.as_bytes());
     let b64 = base64::engine::general_purpose::STANDARD;
     let mut full = sk.as_bytes().to_vec();
     full.extend_from_slice(pk.as_bytes());

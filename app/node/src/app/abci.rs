@@ -103,14 +103,11 @@ fn block_info(fb: &tendermint::abci::request::FinalizeBlock) -> BlockInfo {
             .misbehavior
             .iter()
             .map(|m| {
-                let unix = m.time.unix_timestamp_nanos();
+                let (secs, nanos) = super::unix_parts(m.time);
                 Misbehavior {
                     cons_address: m.validator.address,
                     height: m.height.value(),
-                    time: salus_staking::types::Time {
-                        secs: unix.div_euclid(1_000_000_000) as i64,
-                        nanos: unix.rem_euclid(1_000_000_000) as u32,
-                    },
+                    time: salus_staking::types::Time { secs, nanos },
                     power: m.validator.power.value(),
                 }
             })

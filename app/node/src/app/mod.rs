@@ -140,13 +140,8 @@ impl App {
     }
 
     fn block_ctx_for(&self, chain_id: &str, height: u64, time: tendermint::Time) -> BlockCtx {
-        let unix = time.unix_timestamp_nanos();
-        BlockCtx {
-            chain_id: chain_id.to_string(),
-            height,
-            time_secs: (unix.div_euclid(1_000_000_000)) as i64,
-            time_nanos: (unix.rem_euclid(1_000_000_000)) as u32,
-        }
+        let (time_secs, time_nanos) = unix_parts(time);
+        BlockCtx { chain_id: chain_id.to_string(), height, time_secs, time_nanos }
     }
 
     /// Executes a block (begin-block hooks, txs, end-block hooks) and computes its app hash;
@@ -237,6 +232,12 @@ pub struct Finalized {
     pub validator_updates: Vec<ValidatorUpdate>,
     /// Begin- and end-block events (rewards, slashes, completed unbondings).
     pub events: Vec<Event>,
+}
+
+/// A CometBFT time as (seconds, nanoseconds) since the Unix epoch, the form state keeps.
+pub fn unix_parts(t: tendermint::Time) -> (i64, u32) {
+    let unix = t.unix_timestamp_nanos();
+    (unix.div_euclid(1_000_000_000) as i64, unix.rem_euclid(1_000_000_000) as u32)
 }
 
 /// The time of the last committed block (0 before the first).

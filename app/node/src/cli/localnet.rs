@@ -331,17 +331,6 @@ fn init(dir: &Path, n: usize, net: &Network, params: &LocalParams, overwrite: bo
     Ok(())
 }
 
-/// The P2P id of a node home (from config/node_key.json).
-fn node_id(node: &NodeEntry) -> Result<String> {
-    use base64::Engine;
-    use sha2::Digest;
-    let key = home::read_json(&Home(node.home.clone()).config("node_key.json"))?;
-    let full = base64::engine::general_purpose::STANDARD
-        .decode(key.pointer("/priv_key/value").and_then(|v| v.as_str()).unwrap_or_default())?;
-    let public = full.get(32..64).ok_or_else(|| anyhow!("{} node_key.json is malformed", node.name))?;
-    Ok(hex::encode(&sha2::Sha256::digest(public)[..20]))
-}
-
 fn add_node(dir: &Path) -> Result<()> {
     let mut m = load(dir)?;
     let i = m.nodes.len();
@@ -369,7 +358,8 @@ fn add_node(dir: &Path) -> Result<()> {
     for stored in Keyring::open(first.keyring()).list()? {
         ring.add(&Keyring::open(first.keyring()).get(&stored.name)?, true)?;
     }
-    let peers = m.nodes.iter().map(|n| Ok((node_id(n)?, n.p2p))).collect::<Result<Vec<_>>>()?;
+    let peers =
+        m.nodes.iter().map(|n| Ok((home::node_id(&Home(n.home.clone()))?, n.p2p))).collect::<Result<Vec<_>>>()?;
     write_comet_config(&entry, &peers, &net)?;
     println!(
         "{}: added in {} (RPC {}); start it with `salusd localnet up --node {i} --home {}`",

@@ -124,18 +124,22 @@ pub async fn run(_home: &Home, a: QueryArgs) -> Result<()> {
 }
 
 async fn staking_query(rpc: &Rpc, cmd: salus_staking::cli::QueryCmd<'_>, height: u64) -> Result<serde_json::Value> {
-    if let Some(operator) = cmd.operator_for_cons_address() {
-        let validator = salus_staking::cli::StakingQueryCmd::Validator { validator: operator.to_string() };
-        let lookup = salus_staking::cli::QueryCmd::Staking(&validator);
-        let req = lookup.request().map_err(|e| anyhow!(e.message))?;
-        let bytes = rpc.query_value(req.path, req.data, height).await?;
-        let v = salus_proto::cosmos::staking::v1beta1::QueryValidatorResponse::decode(bytes.as_slice())?;
-        let pubkey = salus_staking::msgs::ed25519_pubkey(v.validator.and_then(|v| v.consensus_pubkey).as_ref())
-            .map_err(|e| anyhow!(e.message))?;
-        let by_cons =
-            salus_staking::cli::SlashingQueryCmd::SigningInfo { address: salus_staking::cli::cons_address_of(&pubkey) };
-        return Box::pin(staking_query(rpc, salus_staking::cli::QueryCmd::Slashing(&by_cons), height)).await;
-    }
+    use salus_staking::cli::{QueryCmd, SlashingQueryCmd, StakingQueryCmd};
+    // An operator address where a consensus address is asked for: look the validator up first.
+    let by_cons;
+    let cmd = match cmd.operator_for_cons_address() {
+        Some(operator) => {
+            let validator = StakingQueryCmd::Validator { validator: operator.to_string() };
+            let req = QueryCmd::Staking(&validator).request().map_err(|e| anyhow!(e.message))?;
+            let bytes = rpc.query_value(req.path, req.data, height).await?;
+            let v = salus_proto::cosmos::staking::v1beta1::QueryValidatorResponse::decode(bytes.as_slice())?;
+            let pubkey = salus_staking::msgs::ed25519_pubkey(v.validator.and_then(|v| v.consensus_pubkey).as_ref())
+                .map_err(|e| anyhow!(e.message))?;
+            by_cons = SlashingQueryCmd::SigningInfo { address: salus_staking::cli::cons_address_of(&pubkey) };
+            QueryCmd::Slashing(&by_cons)
+        }
+        None => cmd,
+    };
     let req = cmd.request().map_err(|e| anyhow!(e.message))?;
     let bytes = rpc.query_value(req.path, req.data, height).await?;
     cmd.response_json(&bytes)
