@@ -22,15 +22,11 @@ pub fn gentx(
     msg.validate_basic().map_err(|e| anyhow!(e.message))?;
     let want: salus_sdk::Coin = amount.parse().map_err(|e: salus_sdk::Error| anyhow!(e.message))?;
     let genesis = home::read_json(&home.genesis())?;
-    let addr = key.address.to_string();
-    let held: u128 = genesis
-        .pointer("/app_state/token/balances")
-        .and_then(|b| b.as_array())
-        .and_then(|list| list.iter().find(|b| b["address"].as_str() == Some(&addr)))
-        .and_then(|b| b["coins"].as_array())
-        .and_then(|coins| coins.iter().find(|c| c["denom"].as_str() == Some(&want.denom)))
-        .and_then(|c| c["amount"].as_str()?.parse().ok())
-        .unwrap_or(0);
+    let app_state = crate::app::genesis::AppGenesis::from_json(genesis["app_state"].to_string().as_bytes())
+        .map_err(|e| anyhow!("{}: {}", home.genesis().display(), e.message))?;
+    let balances = app_state.token.validated_balances().map_err(|e| anyhow!(e.message))?;
+    let addr = key.address;
+    let held = balances.iter().find(|(a, _)| *a == addr).map_or(0, |(_, coins)| coins.amount_of(&want.denom));
     if held < want.amount {
         bail!(
             "{addr} has {held}{} in genesis but would bond {want}: `salusd genesis add-account {addr} <coins>` first",
