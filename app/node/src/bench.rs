@@ -100,7 +100,7 @@ fn run_blocks(app: &mut App, txs: &[Bytes], block_size: usize, check_first: bool
 
 pub fn run(cfg: &BenchConfig, progress: impl Fn(&str)) -> Result<Report> {
     progress(&format!("signing {} MsgSend txs from {} accounts", cfg.txs, cfg.accounts));
-    let (sorted, txs) = signed_transfers(cfg.accounts, cfg.txs, CHAIN_ID);
+    let (sorted, txs) = signed_transfers(cfg.accounts, cfg.txs, CHAIN_ID, &[]);
 
     progress("signature verification alone");
     // Each signer's account number, looked up before the clock starts.
@@ -175,26 +175,38 @@ pub fn run(cfg: &BenchConfig, progress: impl Fn(&str)) -> Result<Report> {
     })
 }
 
-/// `accounts` keys in address order (the order genesis numbers them in) and `txs` transfers
-/// among them: every account sends 1usalus to the next, round after round, each at its next
-/// sequence, signed for `chain_id`.
-pub fn signed_transfers(accounts: usize, txs: usize, chain_id: &str) -> (Vec<Key>, Vec<Bytes>) {
+/// `accounts` keys in address order and `txs` transfers among them: every account sends 1usalus to
+/// the next, round after round, each at its next sequence, signed for `chain_id`. Genesis numbers
+/// accounts in address order, so the signatures bind each key's rank among its fellows and
+/// `also_in_genesis` (other funded addresses).
+pub fn signed_transfers(
+    accounts: usize,
+    txs: usize,
+    chain_id: &str,
+    also_in_genesis: &[salus_sdk::Address],
+) -> (Vec<Key>, Vec<Bytes>) {
     let mut sorted = keys(accounts);
     sorted.sort_by_key(|k| k.address);
-    let signed = presign(&sorted, txs, chain_id);
+    let numbers: Vec<u64> = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (i + also_in_genesis.iter().filter(|a| **a < k.address).count()) as u64)
+        .collect();
+    let signed = presign(&sorted, &numbers, txs, chain_id);
     (sorted, signed)
 }
 
-fn presign(sorted: &[Key], txs: usize, chain_id: &str) -> Vec<Bytes> {
+fn presign(sorted: &[Key], numbers: &[u64], txs: usize, chain_id: &str) -> Vec<Bytes> {
     let fee: Coins = "200usalus".parse().expect("valid coins");
     let mut out = Vec::with_capacity(txs);
     let mut round = 0u64;
     while out.len() < txs {
-        for (number, k) in sorted.iter().enumerate() {
+        for (i, k) in sorted.iter().enumerate() {
             if out.len() == txs {
                 break;
             }
-            let to = &sorted[(number + 1) % sorted.len()];
+            let number = numbers[i];
+            let to = &sorted[(i + 1) % sorted.len()];
             let msg = salus_proto::to_any(&MsgSend {
                 from_address: k.address.to_string(),
                 to_address: to.address.to_string(),
@@ -207,10 +219,10 @@ fn presign(sorted: &[Key], txs: usize, chain_id: &str) -> Vec<Bytes> {
                 gas_prices: None,
                 memo: String::new(),
                 timeout_height: 0,
-                account_number: Some(number as u64),
+                account_number: Some(number),
                 sequence: Some(round),
             };
-            out.push(Bytes::from(sign_tx(k, vec![msg], &p, 200_000, &fee, number as u64, round)));
+            out.push(Bytes::from(sign_tx(k, vec![msg], &p, 200_000, &fee, number, round)));
         }
         round += 1;
     }

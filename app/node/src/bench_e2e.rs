@@ -265,7 +265,9 @@ pub fn run(cfg: &E2eConfig, progress: &(dyn Fn(&str) + Sync)) -> Result<E2eRepor
     // Salus: one validator, accounts funded in genesis, txs signed before the clock starts.
     let accounts = 2_000.min(total.max(2));
     progress(&format!("signing {total} MsgSend txs from {accounts} accounts"));
-    let (keys, txs) = crate::bench::signed_transfers(accounts, total, "salus-bench-e2e");
+    // The validator's stake comes from a key of its own, so the senders' sequences stay at 0.
+    let validator = crate::keyring::Key::from_secret("validator", secp256k1::SecretKey::from_slice(&[0x77; 32])?);
+    let (keys, txs) = crate::bench::signed_transfers(accounts, total, "salus-bench-e2e", &[validator.address]);
     let salus_home = Home(dir.path().join("salus"));
     let p = ports()?;
     let comet = CometSettings {
@@ -287,18 +289,6 @@ pub fn run(cfg: &E2eConfig, progress: &(dyn Fn(&str) + Sync)) -> Result<E2eRepor
     )?;
     std::fs::write(salus_home.config("config.toml"), home::comet_config(&comet))?;
     let mut genesis = home::read_json(&salus_home.genesis())?;
-    // The validator's stake comes from a key of its own, so the senders' sequences stay at 0; its
-    // address must sort after theirs, because genesis numbers accounts in address order and the
-    // transfers were signed with the senders' numbers.
-    let last_sender = keys.iter().map(|k| k.address).max().unwrap_or(salus_sdk::Address([0; 20]));
-    let validator = (1u32..)
-        .map(|i| {
-            let mut secret = [0x77; 32];
-            secret[..4].copy_from_slice(&i.to_be_bytes());
-            crate::keyring::Key::from_secret("validator", secp256k1::SecretKey::from_slice(&secret).expect("valid"))
-        })
-        .find(|k| k.address > last_sender)
-        .expect("some key sorts last");
     genesis["app_state"]["token"]["balances"] = serde_json::Value::Array(
         keys.iter()
             .chain(std::iter::once(&validator))
