@@ -51,9 +51,7 @@ fn a_silent_validator_is_jailed_slashed_and_returns_after_unjail() {
     chain.absent.clear();
     chain.blocks(5);
     // The mempool judges the jail time by the last block's time, as the block will.
-    let mut spec = chain.spec(&silent.operator);
-    spec.gas = 600_000;
-    spec.fee = "600usalus".parse().unwrap();
+    let spec = chain.staking_spec(&silent.operator);
     let tx = sign(&silent.operator, vec![unjail.to_any()], &spec);
     assert_code(&chain.app.check_tx(&tx, false), "", 0);
     assert_code(&chain.block(vec![tx]).remove(0), "", 0);

@@ -86,17 +86,13 @@ fn random_staking_keeps_every_invariant() {
             }
             _ => {
                 let v = &vals[rng.below(4) as usize];
-                let mut spec = chain.spec(&v.operator);
-                spec.gas = 600_000;
-                spec.fee = "600usalus".parse().unwrap();
+                let spec = chain.staking_spec(&v.operator);
                 txs.push(sign(&v.operator, vec![StakingMsg::Unjail { operator: v.operator.address }.to_any()], &spec));
                 ("unjail", StakingMsg::WithdrawCommission { operator: v.operator.address })
             }
         };
         if txs.is_empty() {
-            let mut spec = chain.spec(who);
-            spec.gas = 600_000;
-            spec.fee = "600usalus".parse().unwrap();
+            let spec = chain.staking_spec(who);
             txs.push(sign(who, vec![msg.to_any()], &spec));
         }
         let out_a = chain.block(txs.clone());

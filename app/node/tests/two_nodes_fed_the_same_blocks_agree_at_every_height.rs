@@ -46,9 +46,7 @@ fn two_nodes_fed_the_same_blocks_agree_at_every_height() {
                 validator: vals[(height % 2) as usize].operator.address,
                 amount: usalus(1_000_000 + height as u128),
             };
-            let mut spec = a.spec(from);
-            spec.gas = 600_000;
-            spec.fee = "600usalus".parse().unwrap();
+            let spec = a.staking_spec(from);
             raw.push(sign(from, vec![msg.to_any()], &spec));
         }
         let staking = height % 7 == 0;

@@ -52,18 +52,16 @@ pub fn check(state: &impl StateRead) -> Result<(), Error> {
 
     // Undistributed rewards and the community pool are exactly what the distribution account holds.
     let mut owed = state.community_pool()?;
-    let mut pending = DecCoins::default();
     for v in &validators {
         let r = state.validator_rewards(&v.operator)?;
         owed = owed.add(&r.outstanding)?;
-        pending = pending.add(&r.commission)?;
+        let mut pending = r.commission.clone();
         for d in state.delegations_to(&v.operator)? {
             pending = pending.add(&crate::distribution::pending_rewards(state, &d.delegator, &v.operator)?)?;
         }
         if pending.sub(&r.outstanding).map(|over| !over.is_empty()).unwrap_or(false) {
             return Err(broken(format!("{} owes more rewards than it holds", v.operator)));
         }
-        pending = DecCoins::default();
     }
     let held = DecCoins::from_coins(&salus_sdk::Coins::new(state.balances(&distribution_account())?)?)?;
     if held != owed {

@@ -48,14 +48,6 @@ fn time(t: Time) -> [u8; 12] {
     out
 }
 
-/// The time at the front of a queue key.
-pub fn parse_queue_time(key: &[u8], prefix: &[u8]) -> Option<Time> {
-    let rest = key.strip_prefix(prefix)?;
-    let secs = u64::from_be_bytes(rest.get(..8)?.try_into().ok()?);
-    let nanos = u32::from_be_bytes(rest.get(8..12)?.try_into().ok()?);
-    Some(Time { secs: secs as i64, nanos })
-}
-
 /// The addresses after a queue key's time.
 pub fn queue_addresses(key: &[u8], prefix: &[u8]) -> Vec<Address> {
     let rest = &key[prefix.len() + 12..];
@@ -173,7 +165,11 @@ mod tests {
         let late = Time { secs: 256, nanos: 0 };
         let mut keys = [unbonding_queue(late, &a, &b), unbonding_queue(early, &b, &a)];
         keys.sort();
-        assert_eq!(parse_queue_time(&keys[0], UNBONDING_QUEUE), Some(early));
+        assert_eq!(keys[0], unbonding_queue(early, &b, &a));
+        assert!(
+            keys[0] >= queue_from(UNBONDING_QUEUE, early)
+                && keys[1] < queue_from(UNBONDING_QUEUE, Time { secs: 257, nanos: 0 })
+        );
         assert_eq!(queue_addresses(&keys[0], UNBONDING_QUEUE), vec![b, a]);
         assert!(historical(9) < historical(256));
         assert!(delegation(&a, &b).starts_with(&delegations_of(&a)));

@@ -334,12 +334,14 @@ pub fn assert_code(o: &TxOutcome, codespace: &str, code: u32) {
 
 /// Staking helpers: signed staking txs and reads of staking state.
 impl TestChain {
-    /// Signs `msg` from `from` with enough gas for any staking message and runs it in a block.
+    /// A valid tx spec for `from` with enough gas for any staking message.
+    pub fn staking_spec(&self, from: &Key) -> TxSpec {
+        TxSpec { gas: 600_000, fee: "600usalus".parse().unwrap(), ..self.spec(from) }
+    }
+
+    /// Signs `msg` from `from` with [`TestChain::staking_spec`] and runs it in a block.
     pub fn exec(&mut self, from: &Key, msg: Any) -> TxOutcome {
-        let mut spec = self.spec(from);
-        spec.gas = 600_000;
-        spec.fee = "600usalus".parse().unwrap();
-        let tx = sign(from, vec![msg], &spec);
+        let tx = sign(from, vec![msg], &self.staking_spec(from));
         self.block(vec![tx]).remove(0)
     }
 
