@@ -6,7 +6,6 @@ use salus_sdk::Error;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
 pub enum StakingError {
-    EmptyValidatorAddr = 2,
     NoValidatorFound = 3,
     ValidatorOwnerExists = 4,
     ValidatorPubKeyExists = 5,

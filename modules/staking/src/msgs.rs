@@ -177,8 +177,10 @@ impl StakingMsg {
                 let operator = valoper("validator_address", &m.validator_address)?;
                 if !delegator_address.is_empty() && Address::parse("delegator_address", &delegator_address)? != operator
                 {
-                    return Err(StakingError::EmptyValidatorAddr
-                        .with("delegator_address must be the operator's account address, or empty"));
+                    return Err(Error::sdk(
+                        SdkCode::InvalidAddress,
+                        "delegator_address must be the operator's account address, or empty",
+                    ));
                 }
                 let c = m.commission.unwrap_or_default();
                 StakingMsg::CreateValidator {

@@ -199,7 +199,9 @@ fn valoper(field: &str, s: &str) -> Result<Address, Error> {
 
 fn find_validator(state: &impl StateRead, field: &str, s: &str) -> Result<Validator, Error> {
     let op = valoper(field, s)?;
-    state.validator(&op)?.ok_or_else(|| not_found(format!("validator {s} not found")))
+    state
+        .validator(&op)?
+        .ok_or_else(|| not_found(format!("validator {s} not found: list them with `salusd query staking validators`")))
 }
 
 fn validators(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error> {
