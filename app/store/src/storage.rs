@@ -128,6 +128,117 @@ fn scan_range(
     Ok(out)
 }
 
+/// The smallest byte string greater than every string that starts with `prefix`, or `None` when
+/// there is none (`prefix` is all 0xFF).
+fn prefix_successor(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut out = prefix.to_vec();
+    while let Some(last) = out.pop() {
+        if last != 0xFF {
+            out.push(last + 1);
+            return Some(out);
+        }
+    }
+    None
+}
+
+/// The newest live value of `key` not newer than `version`, leaving `it` somewhere among the
+/// entries of `key`.
+fn live_value(it: &mut rocksdb::DBRawIterator, sub: Substore, key: &[u8], version: u64) -> Result<Option<Vec<u8>>> {
+    it.seek(keys::value_key(sub, key, version));
+    if let (Some(raw), Some(val)) = (it.key(), it.value()) {
+        if let Some((found, _)) = keys::decode_value_key(raw) {
+            if found == key {
+                return decode_stored(val);
+            }
+        }
+    }
+    it.status()?;
+    Ok(None)
+}
+
+/// Like [`scan_range`], but stops after `limit` live pairs, walks from `to` down to `from` when
+/// `reverse`, and leaves out `skip` (without counting it). Tombstoned keys are stepped over
+/// without counting, so a page costs its live entries plus the deleted keys between them.
+#[allow(clippy::too_many_arguments)]
+fn scan_range_limit(
+    db: &DB,
+    sub: Substore,
+    prefix: &[u8],
+    from: &[u8],
+    to: Option<&[u8]>,
+    version: u64,
+    limit: usize,
+    reverse: bool,
+    skip: Option<&[u8]>,
+) -> Result<KeyValues> {
+    let mut out = Vec::new();
+    if limit == 0 || to.is_some_and(|to| to <= from) {
+        return Ok(out);
+    }
+    let scan = keys::value_scan_prefix(sub, prefix);
+    let mut it = db.raw_iterator_cf(cf(db, CF_VALUES)?);
+    if !reverse {
+        it.seek(keys::value_scan_prefix(sub, from));
+        while let Some(raw) = it.key() {
+            if !raw.starts_with(&scan) {
+                break;
+            }
+            let (key, _) = keys::decode_value_key(raw).ok_or_else(|| anyhow!("corrupt key in the store"))?;
+            if to.is_some_and(|to| key.as_slice() >= to) {
+                break;
+            }
+            if skip != Some(key.as_slice()) {
+                if let Some(v) = live_value(&mut it, sub, &key, version)? {
+                    out.push((key.clone(), v));
+                    if out.len() == limit {
+                        break;
+                    }
+                }
+            }
+            let mut next = keys::value_key_head(sub, &key);
+            next.extend_from_slice(&[0xFF; 9]);
+            it.seek(&next);
+        }
+    } else {
+        // Every stored version of a key below `to` sorts below the head of `to`; without `to`,
+        // below the successor of the scan prefix.
+        let upper = match to {
+            Some(to) => Some(keys::value_key_head(sub, to)),
+            None => prefix_successor(&scan),
+        };
+        match &upper {
+            Some(upper) => {
+                it.seek_for_prev(upper);
+                if it.key().is_some_and(|raw| raw >= upper.as_slice()) {
+                    it.prev();
+                }
+            }
+            None => it.seek_to_last(),
+        }
+        while let Some(raw) = it.key() {
+            if !raw.starts_with(&scan) {
+                break;
+            }
+            let (key, _) = keys::decode_value_key(raw).ok_or_else(|| anyhow!("corrupt key in the store"))?;
+            if key.as_slice() < from {
+                break;
+            }
+            if skip != Some(key.as_slice()) {
+                if let Some(v) = live_value(&mut it, sub, &key, version)? {
+                    out.push((key.clone(), v));
+                    if out.len() == limit {
+                        break;
+                    }
+                }
+            }
+            // The last entry below every version of this key: the previous key's oldest version.
+            it.seek_for_prev(keys::value_key_head(sub, &key));
+        }
+    }
+    it.status()?;
+    Ok(out)
+}
+
 impl Storage {
     /// Opens (or creates) the store at `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
@@ -258,7 +369,6 @@ impl Snapshot {
         read_value(&self.db, sub, inner, self.version)
     }
 
-    /// Every (full key, value) whose key starts with `prefix`, in key order.
     /// The live (key, value) pairs whose keys start with `prefix` and lie in `from..to`, in key
     /// order. Unlike [`Snapshot::prefix`] it never visits keys below `from`, so a queue read from
     /// its head does not pay for every entry it ever held.
@@ -281,6 +391,34 @@ impl Snapshot {
         Ok(found)
     }
 
+    /// At most `limit` live (full key, value) pairs whose keys start with `prefix` and lie in
+    /// `from..to`: the first `limit` in ascending key order, or with `reverse` the last `limit`
+    /// in descending key order (from just below `to` down to `from`). `from` must start with
+    /// `prefix`; a `to` in another substore (or past it) leaves the range open at the top.
+    ///
+    /// The walk stops after `limit` live pairs, so it costs what it returns plus the deleted keys
+    /// (tombstones, which the versioned store keeps) that lie between them, never the whole
+    /// prefix. `limit == 0` returns nothing.
+    pub fn range_limit(&self, prefix: &[u8], from: &[u8], to: &[u8], limit: usize, reverse: bool) -> Result<KeyValues> {
+        let (sub, inner) = route(prefix);
+        if !from.starts_with(prefix) {
+            return Err(anyhow!("a range must start inside its prefix"));
+        }
+        let (_, from_inner) = route(from);
+        let (to_sub, to_inner) = route(to);
+        let to_inner = (to_sub == sub).then_some(to_inner);
+        let skip = (sub == Substore::Main).then_some(IBC_ROOT_KEY);
+        let mut found =
+            scan_range_limit(&self.db, sub, inner, from_inner, to_inner, self.version, limit, reverse, skip)?;
+        if sub == Substore::Ibc {
+            for (k, _) in found.iter_mut() {
+                k.splice(0..0, keys::IBC_PREFIX.iter().copied());
+            }
+        }
+        Ok(found)
+    }
+
+    /// Every (full key, value) whose key starts with `prefix`, in key order.
     pub fn prefix(&self, prefix: &[u8]) -> Result<KeyValues> {
         let (sub, inner) = route(prefix);
         let mut found = scan_prefix(&self.db, sub, inner, self.version)?;
@@ -318,6 +456,77 @@ mod tests {
         assert_eq!(keys(1, b"q/1", b"q/4"), vec![b"q/1".to_vec(), b"q/3".to_vec()]);
         assert_eq!(keys(0, b"q/2", b"q/4"), vec![b"q/2".to_vec(), b"q/3".to_vec()]);
         assert_eq!(keys(1, b"q/", b"z"), vec![b"q/1".to_vec(), b"q/3".to_vec(), b"q/4".to_vec()]);
+    }
+
+    #[test]
+    fn a_limited_range_counts_live_keys_only_in_either_direction() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Storage::open(dir.path()).unwrap();
+        let mut v0 = Changes::new();
+        for i in 0..10u8 {
+            v0.insert(vec![b'q', b'/', i], Some(vec![i]));
+        }
+        // Neighbours on both sides of the prefix, and a key with the prefix and a zero byte.
+        v0.insert(b"p/9".to_vec(), Some(b"x".to_vec()));
+        v0.insert(b"r/0".to_vec(), Some(b"x".to_vec()));
+        s.commit(s.prepare(0, &v0).unwrap()).unwrap();
+        // Tombstones at 1, 2, 3 and 8; 9 rewritten.
+        let v1 = changes(&[
+            (b"q/\x01", None),
+            (b"q/\x02", None),
+            (b"q/\x03", None),
+            (b"q/\x08", None),
+            (b"q/\x09", Some(b"n")),
+        ]);
+        s.commit(s.prepare(1, &v1).unwrap()).unwrap();
+        let at = |v: u64, from: &[u8], to: &[u8], limit: usize, reverse: bool| -> Vec<(u8, Vec<u8>)> {
+            s.snapshot(v)
+                .range_limit(b"q/", from, to, limit, reverse)
+                .unwrap()
+                .into_iter()
+                .map(|(k, v)| (k[2], v))
+                .collect()
+        };
+        let keys = |page: Vec<(u8, Vec<u8>)>| page.into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+        assert_eq!(keys(at(1, b"q/", b"q0", 3, false)), vec![0, 4, 5]);
+        assert_eq!(keys(at(1, b"q/\x04", b"q0", 100, false)), vec![4, 5, 6, 7, 9]);
+        assert_eq!(keys(at(1, b"q/", b"q0", 3, true)), vec![9, 7, 6]);
+        assert_eq!(keys(at(1, b"q/", b"q/\x05", 3, true)), vec![4, 0]);
+        assert_eq!(keys(at(1, b"q/\x01", b"q/\x07", 100, true)), vec![6, 5, 4]);
+        // An open top (`to` past the main substore) and the older version.
+        assert_eq!(keys(at(1, b"q/", b"ibc/", 2, true)), vec![9, 7]);
+        assert_eq!(keys(at(0, b"q/", b"q0", 4, true)), vec![9, 8, 7, 6]);
+        assert_eq!(keys(at(0, b"q/", b"q0", 4, false)), vec![0, 1, 2, 3]);
+        // Values are those of the version read.
+        assert_eq!(at(1, b"q/\x09", b"q0", 1, false), vec![(9, b"n".to_vec())]);
+        assert_eq!(at(0, b"q/\x09", b"q0", 1, true), vec![(9, vec![9])]);
+        // Nothing for a zero limit or an empty range.
+        assert!(at(1, b"q/", b"q0", 0, false).is_empty());
+        assert!(at(1, b"q/\x05", b"q/\x05", 5, true).is_empty());
+        // The whole prefix, both ways, is the unlimited range.
+        let all = s.snapshot(1).range(b"q/", b"q/", b"q0").unwrap();
+        let mut back = s.snapshot(1).range_limit(b"q/", b"q/", b"q0", usize::MAX, true).unwrap();
+        back.reverse();
+        assert_eq!(back, all);
+        assert_eq!(s.snapshot(1).range_limit(b"q/", b"q/", b"q0", usize::MAX, false).unwrap(), all);
+        assert!(s.snapshot(1).range_limit(b"q/", b"p/", b"q0", 1, false).is_err());
+    }
+
+    #[test]
+    fn a_limited_range_skips_the_ibc_root_and_reads_the_substore() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Storage::open(dir.path()).unwrap();
+        let c = changes(&[(b"a", Some(b"1")), (b"ibc/x/1", Some(b"2")), (b"ibc/x/2", Some(b"3")), (b"z", Some(b"4"))]);
+        s.commit(s.prepare(0, &c).unwrap()).unwrap();
+        let keys = |prefix: &[u8], reverse: bool| -> Vec<Vec<u8>> {
+            let page = s.snapshot(0).range_limit(prefix, prefix, b"\xff", 10, reverse).unwrap();
+            page.into_iter().map(|(k, _)| k).collect()
+        };
+        assert_eq!(keys(b"", false), vec![b"a".to_vec(), b"z".to_vec()]);
+        assert_eq!(keys(b"", true), vec![b"z".to_vec(), b"a".to_vec()]);
+        assert_eq!(keys(b"ibc/x/", true), vec![b"ibc/x/2".to_vec(), b"ibc/x/1".to_vec()]);
+        let first = s.snapshot(0).range_limit(b"", b"", b"\xff", 1, false).unwrap();
+        assert_eq!(first, vec![(b"a".to_vec(), b"1".to_vec())]);
     }
 
     #[test]
