@@ -11,6 +11,7 @@ pub mod context;
 pub mod error;
 pub mod event;
 pub mod gas;
+pub mod pagination;
 pub mod state;
 pub mod tx;
 
@@ -20,6 +21,7 @@ pub use context::{BlockCtx, Msg};
 pub use error::{Error, SdkCode};
 pub use event::Event;
 pub use gas::{GasCosts, GasMeter};
+pub use pagination::Page;
 pub use state::{Overlay, StateRead, StateReadExt, StateWrite, StateWriteExt};
 
 /// The bech32 prefix of account addresses.
