@@ -173,6 +173,8 @@ fn a_patient_did_lives_its_whole_life_through_the_cli() {
     assert_eq!(v1["didDocument"]["service"][0]["serviceEndpoint"], "https://h.example/fhir");
     assert_eq!(v1["didDocumentMetadata"]["versionId"], "1");
     assert!(v1["didDocumentMetadata"].get("updated").is_none());
+    // `resolve` names no contentType: DID Resolution keeps it for resolveRepresentation (--accept).
+    assert!(v1["didResolutionMetadata"].get("contentType").is_none(), "{v1:#}");
 
     // A clinician's secp256k1 key is added for signing data; the patient signs a record with it.
     assert_ok(&tx(
@@ -350,4 +352,43 @@ fn a_patient_did_lives_its_whole_life_through_the_cli() {
 
     let missing = node.cli(&["query", "did", "resolve", &fake.to_string(), "--output", "json"]).unwrap();
     assert!(!missing.ok && missing.json()["didResolutionMetadata"]["error"] == "notFound", "{}", missing.stdout);
+    let missing_text = node.cli(&["query", "did", "resolve", &fake.to_string()]).unwrap();
+    assert!(!missing_text.ok && missing_text.stdout.contains("notFound"), "{}", missing_text.stdout);
+
+    // resolveRepresentation: --accept names the representation, and only then is there a contentType.
+    for (accept, has_context) in [("application/did+ld+json", true), ("application/did+json", false)] {
+        let r = json(&node, &["query", "did", "resolve", &did, "--version-id", "1", "--accept", accept]);
+        let problems = salus_did::conformance::resolution_problems(&r);
+        assert!(problems.is_empty(), "--accept {accept}: {problems:?}\n{r:#}");
+        assert_eq!(r["didResolutionMetadata"], serde_json::json!({ "contentType": accept }), "{r:#}");
+        assert_eq!(r["didDocument"].get("@context").is_some(), has_context, "{r:#}");
+        assert_eq!(r["didDocument"]["id"], did.as_str());
+    }
+    let unsupported =
+        node.cli(&["query", "did", "resolve", &did, "--accept", "application/did+cbor", "--output", "json"]).unwrap();
+    assert!(!unsupported.ok, "{}", unsupported.stdout);
+    let result = unsupported.json();
+    assert_eq!(result["didResolutionMetadata"]["error"], "representationNotSupported", "{result:#}");
+    assert_eq!((&result["didDocument"], &result["didDocumentMetadata"]), (&Value::Null, &serde_json::json!({})));
+
+    // An invalid DID (bad syntax, another method, a bad method-specific id) is an invalidDid
+    // result printed like notFound, in JSON and in text, with a failing exit code.
+    for bad in ["not-a-did", "did:web:example.com", "did:salus:abc", "did:salus:0OIl"] {
+        let r = node.cli(&["query", "did", "resolve", bad, "--output", "json"]).unwrap();
+        assert!(!r.ok, "{bad}: {}", r.stdout);
+        let result = r.json();
+        assert_eq!(result["didResolutionMetadata"]["error"], "invalidDid", "{bad}: {result:#}");
+        assert_eq!((&result["didDocument"], &result["didDocumentMetadata"]), (&Value::Null, &serde_json::json!({})));
+        assert!(salus_did::conformance::resolution_problems(&result).is_empty(), "{result:#}");
+        let text = node.cli(&["query", "did", "resolve", bad]).unwrap();
+        assert!(!text.ok && text.stdout.contains("invalidDid"), "{bad}: {}\n{}", text.stdout, text.stderr);
+    }
+    // The chain refuses one itself with a stable code (clients that skip the CLI's check map it).
+    use prost::Message;
+    let req = pb::QueryResolveRequest { did: "did:salus:abc".into(), version_id: 0 };
+    let hex = hex::encode(req.encode_to_vec());
+    let r = node.rpc(&format!("abci_query?path=%22/salus.did.v1.Query/Resolve%22&data=0x{hex}")).unwrap();
+    let (codespace, code) = (r["response"]["codespace"].as_str(), r["response"]["code"].as_u64());
+    assert_eq!((codespace, code), (Some("did"), Some(DidError::InvalidDid as u64)), "{r:#}");
+    assert_eq!(salus_did::json::resolution_error_for("did", DidError::InvalidDid as u32), Some("invalidDid"));
 }

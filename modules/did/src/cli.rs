@@ -366,11 +366,16 @@ pub fn find_method(doc: &pb::DidDocument, key: &PublicKey, rel: Relationship) ->
 #[derive(Debug, Subcommand)]
 pub enum QueryCmd {
     /// Resolve a DID: its document with DID Core document metadata (a DID Resolution result).
+    /// A DID that cannot be resolved prints an error result (invalidDid, notFound) and exits 1.
     Resolve {
         did: String,
         /// Resolve this version instead of the latest.
         #[arg(long)]
         version_id: Option<u64>,
+        /// Resolve to this representation (DID Resolution's resolveRepresentation), named in
+        /// didResolutionMetadata.contentType: application/did+ld+json or application/did+json.
+        #[arg(long, value_name = "MEDIA_TYPE")]
+        accept: Option<String>,
     },
     /// Every version of a DID: operation, block time, height and document hash.
     History { did: String },
@@ -386,7 +391,7 @@ pub struct QueryRequest {
 impl QueryCmd {
     pub fn request(&self) -> Result<QueryRequest, Error> {
         Ok(match self {
-            QueryCmd::Resolve { did, version_id } => {
+            QueryCmd::Resolve { did, version_id, .. } => {
                 Did::parse("did", did)?;
                 QueryRequest {
                     path: RESOLVE_PATH,
@@ -402,10 +407,27 @@ impl QueryCmd {
         })
     }
 
+    /// For resolve, the DID Resolution error result that a refusal (of [`Self::request`] or of
+    /// the node's query) stands for, by its stable codespace and code; `None` for other commands
+    /// and for failures that are not resolution errors.
+    pub fn resolution_error(&self, codespace: &str, code: u32, message: &str) -> Option<serde_json::Value> {
+        match self {
+            QueryCmd::Resolve { .. } => crate::json::resolution_error_for(codespace, code)
+                .map(|error| crate::json::resolution_error(error, message)),
+            _ => None,
+        }
+    }
+
     /// The answer as JSON: a DID Resolution result for resolve (DID Core property names).
     pub fn response_json(&self, bytes: &[u8]) -> anyhow::Result<serde_json::Value> {
         Ok(match self {
-            QueryCmd::Resolve { .. } => crate::json::resolution(&pb::QueryResolveResponse::decode(bytes)?),
+            QueryCmd::Resolve { accept, .. } => {
+                let r = pb::QueryResolveResponse::decode(bytes)?;
+                match accept {
+                    None => crate::json::resolution(&r),
+                    Some(media_type) => crate::json::resolution_as(&r, media_type),
+                }
+            }
             QueryCmd::History { did } => {
                 let r = pb::QueryHistoryResponse::decode(bytes)?;
                 let versions: Vec<_> = r

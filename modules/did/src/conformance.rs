@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::json::{DID_CONTEXT, RESOLUTION_CONTEXT};
+use crate::json::{DID_CONTEXT, DID_JSON, DID_LD_JSON, REPRESENTATIONS, RESOLUTION_CONTEXT};
 
 const RELATIONSHIPS: [&str; 5] =
     ["authentication", "assertionMethod", "keyAgreement", "capabilityInvocation", "capabilityDelegation"];
@@ -215,10 +215,26 @@ pub fn resolution_problems(result: &Value) -> Vec<String> {
         return [p, vec!["didResolutionMetadata is required".into()]].concat();
     };
     if meta.get("error").is_none() {
-        if meta.get("contentType").and_then(Value::as_str) != Some("application/did+ld+json") {
-            p.push("didResolutionMetadata.contentType must be application/did+ld+json for this representation".into());
+        let doc = result.get("didDocument").unwrap_or(&Value::Null);
+        // `resolve` names no contentType (DID Resolution keeps it for resolveRepresentation);
+        // when one is named, the document must be in that representation.
+        match meta.get("contentType").map(Value::as_str) {
+            None | Some(Some(DID_LD_JSON)) => p.extend(document_problems(doc)),
+            Some(Some(DID_JSON)) => {
+                if doc.get("@context").is_some() {
+                    p.push("an application/did+json document has no @context (DID Core 6.2)".into());
+                }
+                // The same rules as the JSON-LD form, less its context.
+                let mut with_context = doc.clone();
+                if let Some(o) = with_context.as_object_mut() {
+                    o.insert("@context".into(), DID_CONTEXT.into());
+                }
+                p.extend(document_problems(&with_context));
+            }
+            Some(_) => {
+                p.push(format!("didResolutionMetadata.contentType must be one of {}", REPRESENTATIONS.join(", ")))
+            }
         }
-        p.extend(document_problems(result.get("didDocument").unwrap_or(&Value::Null)));
     }
     p.extend(metadata_problems(result.get("didDocumentMetadata").unwrap_or(&Value::Null)));
     p

@@ -12,8 +12,10 @@ pub const RESOLVE_PATH: &str = "/salus.did.v1.Query/Resolve";
 pub const HISTORY_PATH: &str = "/salus.did.v1.Query/History";
 pub const PARAMS_PATH: &str = "/salus.did.v1.Query/Params";
 
-/// The DID Core representation media type of resolved documents.
-pub const CONTENT_TYPE: &str = "application/did+ld+json";
+/// The DID Core representation the Resolve query's documents render to (its
+/// `did_resolution_metadata.content_type`, kept for gRPC clients). The JSON result of `resolve`
+/// names no content type; `resolveRepresentation` (`--accept`) does.
+pub const CONTENT_TYPE: &str = crate::json::DID_LD_JSON;
 
 fn decode<M: Message + Default>(bytes: &[u8]) -> Result<M, Error> {
     M::decode(bytes).map_err(|e| Error::sdk(SdkCode::TxDecode, format!("query request does not decode: {e}")))

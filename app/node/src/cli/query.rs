@@ -57,19 +57,26 @@ pub async fn run(_home: &Home, a: QueryArgs) -> Result<()> {
             cmd.response_json(&bytes)?
         }
         QueryCmd::Did(cmd) => {
-            let req = cmd.request().map_err(|e| anyhow!(e.message))?;
-            let value = match rpc.query_value(req.path, req.data, a.height).await {
-                Ok(bytes) => cmd.response_json(&bytes)?,
-                Err(e) => match (cmd, e.downcast_ref::<crate::client::QueryError>()) {
-                    (salus_did::cli::QueryCmd::Resolve { .. }, Some(q)) if q.is_not_found() => {
-                        print_as_is(a.output, &salus_did::json::resolution_error("notFound", &q.log));
-                        std::process::exit(1);
-                    }
-                    _ => return Err(e),
+            // A DID that cannot be resolved, refused here or by the node, is a DID Resolution
+            // error result (invalidDid, notFound), printed like any result, with exit code 1.
+            let value = match cmd.request() {
+                Err(e) => cmd.resolution_error(e.codespace, e.code, &e.message).ok_or_else(|| anyhow!(e.message))?,
+                Ok(req) => match rpc.query_value(req.path, req.data, a.height).await {
+                    Ok(bytes) => cmd.response_json(&bytes)?,
+                    Err(e) => match e.downcast_ref::<crate::client::QueryError>() {
+                        Some(q) => match cmd.resolution_error(&q.codespace, q.code, &q.log) {
+                            Some(result) => result,
+                            None => return Err(e),
+                        },
+                        None => return Err(e),
+                    },
                 },
             };
             // DID Core and DID Resolution name their properties; print them unchanged.
             print_as_is(a.output, &value);
+            if salus_did::json::error_of(&value).is_some() {
+                std::process::exit(1);
+            }
             return Ok(());
         }
         QueryCmd::Staking(cmd) => staking_query(&rpc, salus_staking::cli::QueryCmd::Staking(cmd), a.height).await?,
