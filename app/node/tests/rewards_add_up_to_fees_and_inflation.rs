@@ -46,12 +46,13 @@ fn rewards_are_shared_by_power_and_stake_and_add_up_to_what_was_collected() {
     let operator_owed = chain.pending_rewards(&v1, &v1);
     // Equal shares earn equally; alice started one block earlier (she settled when she delegated,
     // the operator a block later), so she is ahead by exactly that block's share.
-    assert!(operator_owed.0 > 0);
+    assert!(!operator_owed.is_zero());
     assert!(
-        alice_owed > operator_owed && alice_owed.0 - operator_owed.0 < alice_owed.0 / 10,
+        alice_owed > operator_owed
+            && alice_owed.checked_sub(operator_owed).unwrap() < alice_owed.mul_ratio(1, 10).unwrap(),
         "{alice_owed} vs {operator_owed}"
     );
-    assert!(chain.pending_rewards(&v2, &v2).0 > 0, "v2's operator earns too");
+    assert!(!chain.pending_rewards(&v2, &v2).is_zero(), "v2's operator earns too");
 
     // A withdrawal pays exactly the whole part of what is owed.
     let before = chain.balance(&alice.address);

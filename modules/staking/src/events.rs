@@ -96,6 +96,12 @@ pub fn rewards(val: &Address, amount: &DecCoins) -> Event {
     Event::new("rewards").attr("amount", amount).attr("validator", val.to_valoper())
 }
 
+/// A validator's share of a block's rewards that its records could not hold went to the
+/// community pool instead.
+pub fn rewards_to_community_pool(val: &Address, amount: &DecCoins) -> Event {
+    Event::new("rewards_to_community_pool").attr("amount", amount).attr("validator", val.to_valoper())
+}
+
 pub fn withdraw_rewards(val: &Address, del: &Address, amount: &Coins) -> Event {
     Event::new("withdraw_rewards").attr("amount", amount).attr("validator", val.to_valoper()).attr("delegator", del)
 }

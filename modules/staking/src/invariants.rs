@@ -63,7 +63,7 @@ pub fn check(state: &impl StateRead) -> Result<(), Error> {
             return Err(broken(format!("{} owes more rewards than it holds", v.operator)));
         }
     }
-    let held = DecCoins::from_coins(&salus_sdk::Coins::new(state.balances(&distribution_account())?)?)?;
+    let held = DecCoins::from_coins(&salus_sdk::Coins::new(state.balances(&distribution_account())?)?);
     if held != owed {
         return Err(broken(format!("the distribution account holds {held} but owes {owed}")));
     }

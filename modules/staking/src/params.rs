@@ -104,7 +104,7 @@ impl SlashingParams {
     /// The most blocks of the window a validator may miss before it is jailed.
     pub fn max_missed(&self) -> Result<u64, Error> {
         let min_signed =
-            Dec::from_int(self.signed_blocks_window as u128)?.checked_mul(self.min_signed_per_window)?.truncate();
+            Dec::from_int(self.signed_blocks_window as u128).checked_mul(self.min_signed_per_window)?.truncate();
         Ok(self.signed_blocks_window - min_signed.min(self.signed_blocks_window as u128) as u64)
     }
 }

@@ -34,7 +34,8 @@ pub fn slash(
 ) -> Result<u128, Error> {
     let denom = state.staking_params()?.bond_denom;
     let now = Time::of(ctx);
-    let amount = Dec::from_int(power as u128 * POWER_REDUCTION)?.checked_mul(fraction)?.truncate();
+    // Never an error on amounts: a block hook must not fail on them (fraction is at most 1).
+    let amount = fraction.mul_int_truncate((power as u128).saturating_mul(POWER_REDUCTION));
     let mut remaining = amount;
     let mut burned = 0u128;
     if infraction_height < ctx.height {
@@ -44,16 +45,16 @@ pub fn slash(
                 if e.creation_height < infraction_height || e.completion_time <= now {
                     continue;
                 }
-                let due = Dec::from_int(e.initial_balance)?.checked_mul(fraction)?.truncate();
+                let due = fraction.mul_int_truncate(e.initial_balance);
                 remaining = remaining.saturating_sub(due);
                 let take = due.min(e.balance);
                 e.balance -= take;
-                from_entries += take;
+                from_entries = from_entries.saturating_add(take);
             }
             if from_entries > 0 {
                 state.set_unbonding(&u)?;
                 state.burn(&not_bonded_pool(), &coins(from_entries, &denom)?)?;
-                burned += from_entries;
+                burned = burned.saturating_add(from_entries);
             }
         }
         for r in state.redelegations_from(op)? {
@@ -61,10 +62,10 @@ pub fn slash(
                 if e.creation_height < infraction_height || e.completion_time <= now {
                     continue;
                 }
-                let due = Dec::from_int(e.initial_balance)?.checked_mul(fraction)?.truncate();
+                let due = fraction.mul_int_truncate(e.initial_balance);
                 remaining = remaining.saturating_sub(due);
                 let Some(d) = state.delegation(&r.delegator, &r.dst)? else { continue };
-                let shares = e.shares_dst.checked_mul(fraction)?.min(d.shares);
+                let shares = e.shares_dst.saturating_mul(fraction).min(d.shares);
                 if shares.is_zero() {
                     continue;
                 }
@@ -72,7 +73,7 @@ pub fn slash(
                 let tokens = unbond(state, &r.delegator, &r.dst, shares)?;
                 if tokens > 0 {
                     state.burn(&pool_of(dst.status), &coins(tokens, &denom)?)?;
-                    burned += tokens;
+                    burned = burned.saturating_add(tokens);
                 }
             }
         }
@@ -83,7 +84,7 @@ pub fn slash(
         v.tokens -= from_validator;
         state.set_validator(&v)?;
         state.burn(&pool_of(v.status), &coins(from_validator, &denom)?)?;
-        burned += from_validator;
+        burned = burned.saturating_add(from_validator);
     }
     state.emit(events::slash(&cons_bech32(&v.cons_address()), power, reason, burned));
     Ok(burned)
@@ -120,7 +121,7 @@ pub fn handle_votes(state: &mut impl StateWrite, ctx: &BlockCtx, votes: &[VoteIn
         if missed {
             state.emit(events::liveness(&cons_bech32(&cons), info.missed_blocks_counter, ctx.height));
         }
-        let min_height = info.start_height + window;
+        let min_height = info.start_height.saturating_add(window);
         if ctx.height > min_height && info.missed_blocks_counter > max_missed {
             if let Some(mut v) = state.validator_by_cons(&cons)? {
                 if !v.jailed {

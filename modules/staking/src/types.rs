@@ -187,7 +187,7 @@ impl Validator {
                 return Err(StakingError::InsufficientShares
                     .with("the validator has lost all its tokens to slashing: delegations to it are not possible"));
             }
-            return Dec::from_int(tokens);
+            return Ok(Dec::from_int(tokens));
         }
         self.delegator_shares.mul_ratio(tokens, self.tokens)
     }
@@ -197,7 +197,8 @@ impl Validator {
         if self.delegator_shares.is_zero() {
             return Ok(0);
         }
-        crate::dec::mul_div(shares.0, self.tokens, self.delegator_shares.0)
+        crate::dec::mul_div(shares.atomics(), self.tokens.into(), self.delegator_shares.atomics())
+            .and_then(crate::dec::U256::to_u128)
             .ok_or_else(|| Error::internal("share value overflow"))
     }
 
@@ -206,8 +207,8 @@ impl Validator {
         if self.tokens == 0 {
             return Err(StakingError::InsufficientShares.with("the validator has no tokens left"));
         }
-        crate::dec::mul_div_ceil(self.delegator_shares.0, tokens, self.tokens)
-            .map(Dec)
+        crate::dec::mul_div_ceil(self.delegator_shares.atomics(), tokens.into(), self.tokens.into())
+            .map(Dec::from_atomics)
             .ok_or_else(|| Error::internal("share value overflow"))
     }
 }

@@ -57,7 +57,7 @@ fn invariants_hold_and_each_fails_on_the_state_it_guards() {
 
     // A delegation claiming shares the validator never issued.
     let mut broken = Overlay::new(&state);
-    broken.set_delegation(&Delegation { delegator, validator: op, shares: Dec::from_int(8_000_000).unwrap() }).unwrap();
+    broken.set_delegation(&Delegation { delegator, validator: op, shares: Dec::from_int(8_000_000) }).unwrap();
     assert!(invariants::check(&broken).unwrap_err().message.contains("shares"));
 
     // Rewards owed that the distribution account does not hold.
