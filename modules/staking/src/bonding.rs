@@ -134,7 +134,10 @@ pub fn queue_unbonding(
     if v.status == BondStatus::Bonded {
         state.transfer(&bonded_pool(), &not_bonded_pool(), &coins(tokens, &denom)?)?;
     }
-    let completion = Time::of(ctx).plus_secs(params.unbonding_time_secs);
+    // From an unbonding validator, when its own unbonding completes (as a redelegation does);
+    // from a bonded or an unbonded one, after the unbonding time (Cosmos SDK v0.50).
+    let full = Time::of(ctx).plus_secs(params.unbonding_time_secs);
+    let completion = v.slashable_until(Time::of(ctx), params.unbonding_time_secs).unwrap_or(full);
     let mut u = state.unbonding(del, &v.operator)?.unwrap_or(crate::types::UnbondingDelegation {
         delegator: *del,
         validator: v.operator,

@@ -267,19 +267,23 @@ fn redelegate(
         );
     }
     let shares_dst = delegate(state, del, dst, tokens, Source::Pool(pool_of(src_v.status)))?;
-    let completion = if src_v.status == BondStatus::Bonded {
-        let completion = Time::of(ctx).plus_secs(params.unbonding_time_secs);
-        red.entries.push(RedelegationEntry {
-            creation_height: ctx.height,
-            completion_time: completion,
-            initial_balance: tokens,
-            shares_dst,
-        });
-        state.set_redelegation(&red)?;
-        state.put_raw(keys::redelegation_queue(completion, del, src, dst), Vec::new())?;
-        completion
-    } else {
-        Time::of(ctx)
+    // Recorded while the stake is still slashable for what the source did (Cosmos' getBeginInfo):
+    // from a bonded source for the unbonding time, from an unbonding one until its own unbonding
+    // completes. The entry starts at this height, so a slash for any earlier infraction reaches it.
+    let now = Time::of(ctx);
+    let completion = match src_v.slashable_until(now, params.unbonding_time_secs) {
+        Some(completion) => {
+            red.entries.push(RedelegationEntry {
+                creation_height: ctx.height,
+                completion_time: completion,
+                initial_balance: tokens,
+                shares_dst,
+            });
+            state.set_redelegation(&red)?;
+            state.put_raw(keys::redelegation_queue(completion, del, src, dst), Vec::new())?;
+            completion
+        }
+        None => now,
     };
     state.emit(events::redelegate(src, dst, del, &coins(tokens, &amount.denom)?, completion));
     Ok(())

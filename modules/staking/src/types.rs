@@ -187,6 +187,17 @@ impl Validator {
                 return Err(StakingError::InsufficientShares
                     .with("the validator has lost all its tokens to slashing: delegations to it are not possible"));
             }
+    /// Until when stake leaving this validator now stays slashable for what the validator did
+    /// (Cosmos' `getBeginInfo`): a bonded validator's for the unbonding time from now, an
+    /// unbonding one's until its own unbonding completes, an unbonded one's not at all (`None`).
+    pub fn slashable_until(&self, now: Time, unbonding_secs: u64) -> Option<Time> {
+        match self.status {
+            BondStatus::Bonded => Some(now.plus_secs(unbonding_secs)),
+            BondStatus::Unbonding => Some(self.unbonding_time),
+            BondStatus::Unbonded => None,
+        }
+    }
+
             return Ok(Dec::from_int(tokens));
         }
         self.delegator_shares.mul_ratio(tokens, self.tokens)
