@@ -41,6 +41,13 @@ pub fn execute(state: &mut impl StateWrite, ctx: &BlockCtx, msg: &StakingMsg) ->
                 return Err(StakingError::ValidatorPubKeyExists
                     .with("another validator already uses this consensus key: each node needs its own"));
             }
+            // A key that double-signed stays tombstoned after its validator is gone: reusing it
+            // would make a validator that evidence can never slash again.
+            if state.signing_info(&v.cons_address())?.is_some_and(|info| info.tombstoned) {
+                return Err(SlashingError::ValidatorTombstoned.with(
+                    "this consensus key double-signed and is tombstoned for good: create the validator with a new consensus key",
+                ));
+            }
             check_bond_denom(value, &params.bond_denom)?;
             if commission.rate < params.min_commission_rate {
                 return Err(StakingError::CommissionLTMinRate
