@@ -180,13 +180,6 @@ impl Validator {
         }
     }
 
-    /// Shares a deposit of `tokens` buys at the current exchange rate.
-    pub fn shares_for(&self, tokens: u128) -> Result<Dec, Error> {
-        if self.tokens == 0 {
-            if !self.delegator_shares.is_zero() {
-                return Err(StakingError::InsufficientShares
-                    .with("the validator has lost all its tokens to slashing: delegations to it are not possible"));
-            }
     /// Until when stake leaving this validator now stays slashable for what the validator did
     /// (Cosmos' `getBeginInfo`): a bonded validator's for the unbonding time from now, an
     /// unbonding one's until its own unbonding completes, an unbonded one's not at all (`None`).
@@ -198,6 +191,13 @@ impl Validator {
         }
     }
 
+    /// Shares a deposit of `tokens` buys at the current exchange rate.
+    pub fn shares_for(&self, tokens: u128) -> Result<Dec, Error> {
+        if self.tokens == 0 {
+            if !self.delegator_shares.is_zero() {
+                return Err(StakingError::InsufficientShares
+                    .with("the validator has lost all its tokens to slashing: delegations to it are not possible"));
+            }
             return Ok(Dec::from_int(tokens));
         }
         self.delegator_shares.mul_ratio(tokens, self.tokens)
