@@ -12,11 +12,15 @@ fn main() {
         println!("cargo:rerun-if-changed={}", f.display());
     }
 
-    let own = protox::compile(&salus, ["."]).unwrap_or_else(|e| panic!("proto/salus does not compile: {e:?}"));
+    // Salus' packages may import the Cosmos declarations (pagination); their Rust types are
+    // cosmos-sdk-proto's, not generated again.
+    let own = protox::compile(&salus, [".", "interfaces"])
+        .unwrap_or_else(|e| panic!("proto/salus does not compile: {e:?}"));
     let own_files = own.file.clone();
     prost_build::Config::new()
         .enable_type_names()
         .type_name_domain(["."], "")
+        .extern_path(".cosmos.base.query.v1beta1", "::cosmos_sdk_proto::cosmos::base::query::v1beta1")
         .out_dir(&out)
         .compile_fds(own)
         .unwrap_or_else(|e| panic!("generating Rust for proto/salus: {e}"));

@@ -313,3 +313,17 @@ mod staking_distribution_slashing {
         });
     }
 }
+
+#[test]
+fn did_history_pages() {
+    use salus_proto::salus::did::v1 as did;
+    roundtrip(&did::QueryHistoryRequest { did: "did:salus:x".into(), pagination: page_req() });
+    let version = did::DidVersionInfo {
+        version_id: 2,
+        operation: "update".into(),
+        time: Some(prost_types::Timestamp { seconds: 5, nanos: 6 }),
+        height: 7,
+        document_hash: vec![8; 32],
+    };
+    roundtrip(&did::QueryHistoryResponse { versions: vec![version], pagination: page() });
+}

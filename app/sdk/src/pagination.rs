@@ -217,6 +217,94 @@ fn paginate_with(
     Ok((out, PageResponse { next_key, total }))
 }
 
+/// The pagination flags of list commands, as Cosmos CLIs have them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, clap::Args)]
+pub struct PageArgs {
+    /// Entries per page (the node serves at most 1000).
+    #[arg(long, default_value_t = DEFAULT_LIMIT as u64)]
+    pub limit: u64,
+    /// Entries to skip before the page (not with --page-key).
+    #[arg(long, default_value_t = 0, conflicts_with = "page_key")]
+    pub offset: u64,
+    /// Page number, from 1: skips (page - 1) * limit entries (not with --offset or --page-key).
+    #[arg(long, conflicts_with_all = ["offset", "page_key"])]
+    pub page: Option<u64>,
+    /// Start at this key: the `next_key` a previous page printed (base64).
+    #[arg(long, value_name = "NEXT_KEY")]
+    pub page_key: Option<String>,
+    /// Count every entry into `pagination.total` (walks the whole list; not with --page-key).
+    #[arg(long)]
+    pub count_total: bool,
+    /// From the last entry down.
+    #[arg(long)]
+    pub reverse: bool,
+}
+
+impl PageArgs {
+    /// The request these flags stand for.
+    pub fn to_request(&self) -> Result<PageRequest, Error> {
+        use base64::Engine;
+        let key = match self.page_key.as_deref() {
+            None | Some("") => Vec::new(),
+            Some(k) => {
+                let engines = [
+                    &base64::engine::general_purpose::STANDARD,
+                    &base64::engine::general_purpose::STANDARD_NO_PAD,
+                    &base64::engine::general_purpose::URL_SAFE,
+                    &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                ];
+                engines.iter().find_map(|e| e.decode(k).ok()).ok_or_else(|| {
+                    Error::sdk(
+                        SdkCode::InvalidRequest,
+                        format!("--page-key `{k}` is not base64: pass the next_key a page printed"),
+                    )
+                })?
+            }
+        };
+        let offset = match self.page {
+            Some(0) => {
+                return Err(Error::sdk(SdkCode::InvalidRequest, "--page counts from 1"));
+            }
+            Some(page) => (page - 1).saturating_mul(self.limit),
+            None => self.offset,
+        };
+        if !key.is_empty() && offset > 0 {
+            return Err(Error::sdk(
+                SdkCode::InvalidRequest,
+                "either --offset (or --page) or --page-key is expected, got both",
+            ));
+        }
+        Ok(PageRequest { key, offset, limit: self.limit, count_total: self.count_total, reverse: self.reverse })
+    }
+}
+
+/// Writes a response's `pagination` in JSON as Cosmos CLIs print it: `next_key` (base64, null on
+/// the last page) and `total` (a string, "0" unless counted), wherever a `pagination` object
+/// sits in `value` (protobuf JSON leaves out empty fields).
+pub fn fill_page_json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                match v {
+                    serde_json::Value::Object(page) if k == "pagination" => {
+                        let next = page.remove("nextKey").or_else(|| page.remove("next_key"));
+                        page.insert("next_key".into(), next.unwrap_or(serde_json::Value::Null));
+                        if !page.contains_key("total") {
+                            page.insert("total".into(), "0".into());
+                        }
+                    }
+                    _ => fill_page_json(v),
+                }
+            }
+            if let Some(v @ serde_json::Value::Null) = map.get_mut("pagination") {
+                *v = serde_json::json!({ "next_key": null, "total": "0" });
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(fill_page_json),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,5 +496,32 @@ mod tests {
         let counted = Page { count_total: true, ..Page::first() };
         let (page, resp) = paginate_filtered(&snap, b"f/", &counted, hit).unwrap();
         assert_eq!((page.len(), resp.total, resp.next_key.is_empty()), (1, 1, true));
+    }
+
+    #[test]
+    fn cli_flags_make_the_request_cosmos_clis_send() {
+        use base64::Engine;
+        let key = base64::engine::general_purpose::STANDARD.encode([0u8, 1, 0xfe]);
+        let args = PageArgs { page_key: Some(key), reverse: true, ..PageArgs { limit: 100, ..Default::default() } };
+        let req = args.to_request().unwrap();
+        assert_eq!((req.key, req.offset, req.limit, req.reverse), (vec![0, 1, 0xfe], 0, 100, true));
+        let paged = PageArgs { page: Some(3), limit: 20, ..Default::default() }.to_request().unwrap();
+        assert_eq!((paged.offset, paged.limit), (40, 20));
+        assert!(PageArgs { page: Some(0), ..Default::default() }.to_request().is_err());
+        let both = PageArgs { page_key: Some("AAE=".into()), offset: 2, ..Default::default() };
+        assert!(both.to_request().unwrap_err().is(SdkCode::InvalidRequest));
+        let bad = PageArgs { page_key: Some("not base64!".into()), ..Default::default() };
+        assert!(bad.to_request().unwrap_err().message.contains("next_key"));
+    }
+
+    #[test]
+    fn page_json_names_next_key_and_total_as_cosmos_prints_them() {
+        let mut v = serde_json::json!({ "validators": [], "pagination": { "nextKey": "AAE=" } });
+        fill_page_json(&mut v);
+        assert_eq!(v["pagination"], serde_json::json!({ "next_key": "AAE=", "total": "0" }));
+        let mut last = serde_json::json!({ "info": [{ "pagination": {} }], "pagination": { "total": "5" } });
+        fill_page_json(&mut last);
+        assert_eq!(last["pagination"], serde_json::json!({ "next_key": null, "total": "5" }));
+        assert_eq!(last["info"][0]["pagination"], serde_json::json!({ "next_key": null, "total": "0" }));
     }
 }

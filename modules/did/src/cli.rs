@@ -4,6 +4,7 @@
 use clap::{Args, Subcommand};
 use prost::Message;
 use salus_proto::salus::did::v1 as pb;
+use salus_sdk::pagination::PageArgs;
 use salus_sdk::Error;
 
 use crate::crypto::PublicKey;
@@ -377,8 +378,14 @@ pub enum QueryCmd {
         #[arg(long, value_name = "MEDIA_TYPE")]
         accept: Option<String>,
     },
-    /// Every version of a DID: operation, block time, height and document hash.
-    History { did: String },
+    /// A DID's versions: operation, block time, height and document hash, oldest first (a page
+    /// at a time: --limit, --page-key with the next_key printed, --offset, --count-total,
+    /// --reverse for newest first).
+    History {
+        did: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
     /// The DID module's parameters.
     Params,
 }
@@ -399,9 +406,10 @@ impl QueryCmd {
                         .encode_to_vec(),
                 }
             }
-            QueryCmd::History { did } => {
+            QueryCmd::History { did, page } => {
                 Did::parse("did", did)?;
-                QueryRequest { path: HISTORY_PATH, data: pb::QueryHistoryRequest { did: did.clone() }.encode_to_vec() }
+                let req = pb::QueryHistoryRequest { did: did.clone(), pagination: Some(page.to_request()?) };
+                QueryRequest { path: HISTORY_PATH, data: req.encode_to_vec() }
             }
             QueryCmd::Params => QueryRequest { path: PARAMS_PATH, data: Vec::new() },
         })
@@ -428,8 +436,9 @@ impl QueryCmd {
                     Some(media_type) => crate::json::resolution_as(&r, media_type),
                 }
             }
-            QueryCmd::History { did } => {
+            QueryCmd::History { did, .. } => {
                 let r = pb::QueryHistoryResponse::decode(bytes)?;
+                let page = r.pagination.unwrap_or_default();
                 let versions: Vec<_> = r
                     .versions
                     .iter()
@@ -443,7 +452,15 @@ impl QueryCmd {
                         })
                     })
                     .collect();
-                serde_json::json!({ "did": did, "versions": versions })
+                use base64::Engine;
+                let next_key = (!page.next_key.is_empty())
+                    .then(|| base64::engine::general_purpose::STANDARD.encode(&page.next_key));
+                // Pagination as Cosmos CLIs print it.
+                serde_json::json!({
+                    "did": did,
+                    "versions": versions,
+                    "pagination": { "next_key": next_key, "total": page.total.to_string() },
+                })
             }
             QueryCmd::Params => {
                 let p = pb::QueryParamsResponse::decode(bytes)?.params.unwrap_or_default();

@@ -313,7 +313,9 @@ mod tests {
         let resolve = QueryCmd::Resolve { did: "x".into(), version_id: None, accept: None };
         assert_eq!(error_of(&resolve.resolution_error("sdk", 22, "gone").unwrap()), Some(NOT_FOUND));
         // Other DID queries keep their errors: they are not resolutions.
-        assert!(QueryCmd::History { did: "x".into() }.resolution_error("did", 2, "bad").is_none());
+        assert!(QueryCmd::History { did: "x".into(), page: Default::default() }
+            .resolution_error("did", 2, "bad")
+            .is_none());
     }
 
     #[test]

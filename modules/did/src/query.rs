@@ -3,7 +3,7 @@
 
 use prost::Message;
 use salus_proto::salus::did::v1 as pb;
-use salus_sdk::{Error, SdkCode, StateRead};
+use salus_sdk::{Error, Page, SdkCode, StateRead};
 
 use crate::method::Did;
 use crate::state::{DidRead, Resolved, Timestamp};
@@ -73,10 +73,16 @@ pub fn resolve(state: &impl StateRead, req: pb::QueryResolveRequest) -> Result<p
     }
 }
 
+/// A page of a DID's versions (Cosmos pagination; 100 versions unless the request's limit says
+/// otherwise).
 pub fn history(state: &impl StateRead, req: pb::QueryHistoryRequest) -> Result<pb::QueryHistoryResponse, Error> {
     let did = Did::parse("did", &req.did)?;
-    let versions: Vec<_> = state
-        .did_history(&did)?
+    let page = Page::from_request(req.pagination.as_ref())?;
+    if state.did_meta(&did)?.is_none() {
+        return Err(not_found(&did));
+    }
+    let (found, pagination) = state.did_history_page(&did, &page)?;
+    let versions = found
         .into_iter()
         .map(|(v, rec)| pb::DidVersionInfo {
             version_id: v,
@@ -86,8 +92,5 @@ pub fn history(state: &impl StateRead, req: pb::QueryHistoryRequest) -> Result<p
             document_hash: rec.document.hash().to_vec(),
         })
         .collect();
-    if versions.is_empty() {
-        return Err(not_found(&did));
-    }
-    Ok(pb::QueryHistoryResponse { versions })
+    Ok(pb::QueryHistoryResponse { versions, pagination: Some(pagination) })
 }

@@ -2,6 +2,8 @@
 //! [`DidRead::resolve`] and [`DidRead::active_document`].
 
 use borsh::{BorshDeserialize, BorshSerialize};
+use salus_proto::cosmos::base::query::v1beta1::PageResponse;
+use salus_sdk::pagination::{paginate, Page};
 use salus_sdk::{Error, SdkCode, StateRead, StateReadExt, StateWrite, StateWriteExt};
 
 use crate::document::Document;
@@ -89,6 +91,20 @@ pub trait DidRead: StateRead {
             .into_iter()
             .map(|(k, v)| Ok((keys::parse_version(&k).ok_or_else(|| Error::internal("bad DID version key"))?, v)))
             .collect()
+    }
+
+    /// A page of the versions, oldest first (newest first with `reverse`); `next_key` is the
+    /// 8-byte big-endian version number to continue from.
+    fn did_history_page(&self, did: &Did, page: &Page) -> Result<(Vec<(u64, DidVersion)>, PageResponse), Error> {
+        let (found, resp) = paginate(self, &keys::versions_of(did), page)?;
+        let versions = found
+            .into_iter()
+            .map(|(k, v)| {
+                let version = keys::parse_version(&k).ok_or_else(|| Error::internal("bad DID version key"))?;
+                Ok((version, borsh::from_slice(&v).map_err(Error::internal)?))
+            })
+            .collect::<Result<_, Error>>()?;
+        Ok((versions, resp))
     }
 
     /// The document of `version` (latest if `None`) with its metadata; `None` if the DID or the

@@ -8,6 +8,7 @@ use salus_proto::cosmos::slashing::v1beta1 as slashing;
 use salus_proto::cosmos::staking::v1beta1 as staking;
 use salus_proto::Any;
 use salus_sdk::address::{decode_with_prefix, VALCONS_PREFIX};
+use salus_sdk::pagination::PageArgs;
 use salus_sdk::{Address, Coin, Error, SdkCode};
 
 use crate::dec::Dec;
@@ -330,29 +331,48 @@ impl TxCmd<'_> {
 
 #[derive(Debug, Subcommand)]
 pub enum StakingQueryCmd {
-    /// All validators, or those of one status.
+    /// Validators by operator address, or those of one status (a page at a time: --limit,
+    /// --page-key with the next_key printed, --offset, --count-total, --reverse).
     Validators {
         /// bonded, unbonding or unbonded.
         #[arg(long, value_parser = ["bonded", "unbonding", "unbonded"])]
         status: Option<String>,
+        #[command(flatten)]
+        page: PageArgs,
     },
     /// One validator by operator address.
     Validator { validator: String },
     /// A delegator's delegation to one validator.
     Delegation { delegator: String, validator: String },
-    /// Every delegation of a delegator.
-    Delegations { delegator: String },
-    /// Every delegation to a validator.
+    /// A delegator's delegations (a page at a time).
+    Delegations {
+        delegator: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// The delegations to a validator (a page at a time).
     #[command(name = "delegations-to")]
-    DelegationsTo { validator: String },
+    DelegationsTo {
+        validator: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
     /// A delegator's unbonding entries with one validator.
     #[command(name = "unbonding-delegation")]
     UnbondingDelegation { delegator: String, validator: String },
-    /// Every unbonding entry of a delegator.
+    /// A delegator's unbonding delegations (a page at a time).
     #[command(name = "unbonding-delegations")]
-    UnbondingDelegations { delegator: String },
-    /// A delegator's redelegations in flight.
-    Redelegations { delegator: String },
+    UnbondingDelegations {
+        delegator: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// A delegator's redelegations in flight (a page at a time).
+    Redelegations {
+        delegator: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
     /// Bonded and not-bonded tokens.
     Pool,
     /// Staking parameters.
@@ -384,9 +404,12 @@ pub enum SlashingQueryCmd {
     /// (salusvaloper1...).
     #[command(name = "signing-info")]
     SigningInfo { address: String },
-    /// Liveness of every validator that was ever bonded.
+    /// Liveness of the validators that were ever bonded, by consensus address (a page at a time).
     #[command(name = "signing-infos")]
-    SigningInfos,
+    SigningInfos {
+        #[command(flatten)]
+        page: PageArgs,
+    },
     /// Slashing parameters.
     Params,
 }
@@ -441,14 +464,14 @@ impl QueryCmd<'_> {
         use StakingQueryCmd as S;
         Ok(match self {
             QueryCmd::Staking(c) => match c {
-                S::Validators { status } => req(
+                S::Validators { status, page } => req(
                     "/cosmos.staking.v1beta1.Query/Validators",
                     staking::QueryValidatorsRequest {
                         status: status
                             .as_ref()
                             .map(|s| format!("BOND_STATUS_{}", s.to_uppercase()))
                             .unwrap_or_default(),
-                        pagination: None,
+                        pagination: Some(page.to_request()?),
                     },
                 ),
                 S::Validator { validator } => req(
@@ -462,18 +485,18 @@ impl QueryCmd<'_> {
                         validator_addr: check_val(validator)?,
                     },
                 ),
-                S::Delegations { delegator } => req(
+                S::Delegations { delegator, page } => req(
                     "/cosmos.staking.v1beta1.Query/DelegatorDelegations",
                     staking::QueryDelegatorDelegationsRequest {
                         delegator_addr: check_acc(delegator)?,
-                        pagination: None,
+                        pagination: Some(page.to_request()?),
                     },
                 ),
-                S::DelegationsTo { validator } => req(
+                S::DelegationsTo { validator, page } => req(
                     "/cosmos.staking.v1beta1.Query/ValidatorDelegations",
                     staking::QueryValidatorDelegationsRequest {
                         validator_addr: check_val(validator)?,
-                        pagination: None,
+                        pagination: Some(page.to_request()?),
                     },
                 ),
                 S::UnbondingDelegation { delegator, validator } => req(
@@ -483,16 +506,20 @@ impl QueryCmd<'_> {
                         validator_addr: check_val(validator)?,
                     },
                 ),
-                S::UnbondingDelegations { delegator } => req(
+                S::UnbondingDelegations { delegator, page } => req(
                     "/cosmos.staking.v1beta1.Query/DelegatorUnbondingDelegations",
                     staking::QueryDelegatorUnbondingDelegationsRequest {
                         delegator_addr: check_acc(delegator)?,
-                        pagination: None,
+                        pagination: Some(page.to_request()?),
                     },
                 ),
-                S::Redelegations { delegator } => req(
+                S::Redelegations { delegator, page } => req(
                     "/cosmos.staking.v1beta1.Query/Redelegations",
-                    staking::QueryRedelegationsRequest { delegator_addr: check_acc(delegator)?, ..Default::default() },
+                    staking::QueryRedelegationsRequest {
+                        delegator_addr: check_acc(delegator)?,
+                        pagination: Some(page.to_request()?),
+                        ..Default::default()
+                    },
                 ),
                 S::Pool => req("/cosmos.staking.v1beta1.Query/Pool", staking::QueryPoolRequest {}),
                 S::Params => req("/cosmos.staking.v1beta1.Query/Params", staking::QueryParamsRequest {}),
@@ -534,9 +561,9 @@ impl QueryCmd<'_> {
                         slashing::QuerySigningInfoRequest { cons_address: address.clone() },
                     )
                 }
-                Sl::SigningInfos => req(
+                Sl::SigningInfos { page } => req(
                     "/cosmos.slashing.v1beta1.Query/SigningInfos",
-                    slashing::QuerySigningInfosRequest { pagination: None },
+                    slashing::QuerySigningInfosRequest { pagination: Some(page.to_request()?) },
                 ),
                 Sl::Params => req("/cosmos.slashing.v1beta1.Query/Params", slashing::QueryParamsRequest {}),
             },
@@ -575,12 +602,13 @@ impl QueryCmd<'_> {
             },
             QueryCmd::Slashing(c) => match c {
                 Sl::SigningInfo { .. } => json::<slashing::QuerySigningInfoResponse>(bytes),
-                Sl::SigningInfos => json::<slashing::QuerySigningInfosResponse>(bytes),
+                Sl::SigningInfos { .. } => json::<slashing::QuerySigningInfosResponse>(bytes),
                 Sl::Params => json::<slashing::QueryParamsResponse>(bytes),
             },
         }?;
         let dec_coins = matches!(self, QueryCmd::Distribution(_));
         readable_decimals(&mut v, dec_coins);
+        salus_sdk::pagination::fill_page_json(&mut v);
         Ok(v)
     }
 }

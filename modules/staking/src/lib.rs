@@ -17,6 +17,7 @@ pub mod hooks;
 pub mod invariants;
 pub mod keys;
 pub mod msgs;
+pub mod pages;
 pub mod params;
 pub mod query;
 pub mod slashing;

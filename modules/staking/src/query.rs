@@ -1,22 +1,23 @@
 //! Queries at the Cosmos gRPC paths of staking, distribution and slashing, answered with the
-//! Cosmos protobuf types over a snapshot (served by ABCI query and gRPC alike). Lists are returned
-//! whole, with `pagination.total` set.
+//! Cosmos protobuf types over a snapshot (served by ABCI query and gRPC alike). Lists come in pages
+//! (`pagination`, see [`salus_sdk::pagination`]): up to 100 entries unless the request asks for
+//! another limit (at most 1000), with `next_key` to continue from.
 
 use prost::Message;
-use salus_proto::cosmos::base::query::v1beta1::PageResponse;
 use salus_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use salus_proto::cosmos::distribution::v1beta1 as distr;
 use salus_proto::cosmos::slashing::v1beta1 as slashing;
 use salus_proto::cosmos::staking::v1beta1 as staking;
 use salus_proto::tendermint_proto::google::protobuf::Duration;
 use salus_sdk::address::{decode_with_prefix, VALCONS_PREFIX};
-use salus_sdk::{Address, Error, SdkCode, StateRead};
+use salus_sdk::{Address, Error, Page, SdkCode, StateRead};
 use salus_token::TokenRead;
 
 use crate::distribution::{pending_rewards, total_rewards};
 use crate::msgs::ed25519_pubkey_any;
+use crate::pages::{RedelegationFilter, StakingPages};
 use crate::state::{bonded_pool, not_bonded_pool, StakingRead};
-use crate::types::{Delegation, Redelegation, SigningInfo, UnbondingDelegation, Validator};
+use crate::types::{BondStatus, Delegation, Redelegation, SigningInfo, UnbondingDelegation, Validator};
 
 fn decode<M: Message + Default>(bytes: &[u8]) -> Result<M, Error> {
     M::decode(bytes).map_err(|e| Error::sdk(SdkCode::TxDecode, format!("query request does not decode: {e}")))
@@ -24,10 +25,6 @@ fn decode<M: Message + Default>(bytes: &[u8]) -> Result<M, Error> {
 
 fn not_found(what: String) -> Error {
     Error::sdk(SdkCode::KeyNotFound, what)
-}
-
-fn page(total: usize) -> Option<PageResponse> {
-    Some(PageResponse { next_key: Vec::new(), total: total as u64 })
 }
 
 /// Answers `path` if it belongs to staking, distribution or slashing.
@@ -56,7 +53,7 @@ pub fn handle(state: &impl StateRead, path: &str, data: &[u8]) -> Option<Result<
         "/cosmos.distribution.v1beta1.Query/CommunityPool" => community_pool(state),
         "/cosmos.slashing.v1beta1.Query/Params" => slashing_params(state),
         "/cosmos.slashing.v1beta1.Query/SigningInfo" => signing_info(state, data),
-        "/cosmos.slashing.v1beta1.Query/SigningInfos" => signing_infos(state),
+        "/cosmos.slashing.v1beta1.Query/SigningInfos" => signing_infos(state, data),
         _ => return None,
     };
     Some(answer)
@@ -204,15 +201,32 @@ fn find_validator(state: &impl StateRead, field: &str, s: &str) -> Result<Valida
         .ok_or_else(|| not_found(format!("validator {s} not found: list them with `salusd query staking validators`")))
 }
 
+/// A `BOND_STATUS_...` name, or none for an empty string.
+fn bond_status(name: &str) -> Result<Option<BondStatus>, Error> {
+    if name.is_empty() {
+        return Ok(None);
+    }
+    [BondStatus::Bonded, BondStatus::Unbonding, BondStatus::Unbonded]
+        .into_iter()
+        .find(|s| s.proto_name() == name)
+        .map(Some)
+        .ok_or_else(|| {
+            Error::sdk(
+                SdkCode::InvalidRequest,
+                format!(
+                    "invalid validator status {name}: give BOND_STATUS_BONDED, BOND_STATUS_UNBONDING or \
+                     BOND_STATUS_UNBONDED, or none for every validator"
+                ),
+            )
+        })
+}
+
 fn validators(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error> {
     let req: staking::QueryValidatorsRequest = decode(data)?;
-    let all = state.validators()?;
-    let chosen: Vec<_> = all
-        .iter()
-        .filter(|v| req.status.is_empty() || v.status.proto_name() == req.status)
-        .map(validator_proto)
-        .collect();
-    Ok(staking::QueryValidatorsResponse { pagination: page(chosen.len()), validators: chosen }.encode_to_vec())
+    let status = bond_status(&req.status)?;
+    let (found, pagination) = state.validators_page(&Page::from_request(req.pagination.as_ref())?, status)?;
+    let validators = found.iter().map(validator_proto).collect();
+    Ok(staking::QueryValidatorsResponse { pagination: Some(pagination), validators }.encode_to_vec())
 }
 
 fn validator(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error> {
@@ -224,17 +238,18 @@ fn validator(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error> {
 fn validator_delegations(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error> {
     let req: staking::QueryValidatorDelegationsRequest = decode(data)?;
     let op = valoper("validator_addr", &req.validator_addr)?;
-    let list =
-        state.delegations_to(&op)?.iter().map(|d| delegation_response(state, d)).collect::<Result<Vec<_>, _>>()?;
-    Ok(staking::QueryValidatorDelegationsResponse { pagination: page(list.len()), delegation_responses: list }
+    let (found, pagination) = state.delegations_to_page(&op, &Page::from_request(req.pagination.as_ref())?)?;
+    let list = found.iter().map(|d| delegation_response(state, d)).collect::<Result<Vec<_>, _>>()?;
+    Ok(staking::QueryValidatorDelegationsResponse { pagination: Some(pagination), delegation_responses: list }
         .encode_to_vec())
 }
 
 fn validator_unbondings(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error> {
     let req: staking::QueryValidatorUnbondingDelegationsRequest = decode(data)?;
     let op = valoper("validator_addr", &req.validator_addr)?;
-    let list: Vec<_> = state.unbondings_from(&op)?.iter().map(unbonding_proto).collect();
-    Ok(staking::QueryValidatorUnbondingDelegationsResponse { pagination: page(list.len()), unbonding_responses: list }
+    let (found, pagination) = state.unbondings_from_page(&op, &Page::from_request(req.pagination.as_ref())?)?;
+    let list = found.iter().map(unbonding_proto).collect();
+    Ok(staking::QueryValidatorUnbondingDelegationsResponse { pagination: Some(pagination), unbonding_responses: list }
         .encode_to_vec())
 }
 
@@ -261,17 +276,18 @@ fn unbonding_delegation(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, 
 fn delegator_delegations(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error> {
     let req: staking::QueryDelegatorDelegationsRequest = decode(data)?;
     let del = Address::parse("delegator_addr", &req.delegator_addr)?;
-    let list =
-        state.delegations_of(&del)?.iter().map(|d| delegation_response(state, d)).collect::<Result<Vec<_>, _>>()?;
-    Ok(staking::QueryDelegatorDelegationsResponse { pagination: page(list.len()), delegation_responses: list }
+    let (found, pagination) = state.delegations_of_page(&del, &Page::from_request(req.pagination.as_ref())?)?;
+    let list = found.iter().map(|d| delegation_response(state, d)).collect::<Result<Vec<_>, _>>()?;
+    Ok(staking::QueryDelegatorDelegationsResponse { pagination: Some(pagination), delegation_responses: list }
         .encode_to_vec())
 }
 
 fn delegator_unbondings(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error> {
     let req: staking::QueryDelegatorUnbondingDelegationsRequest = decode(data)?;
     let del = Address::parse("delegator_addr", &req.delegator_addr)?;
-    let list: Vec<_> = state.unbondings_of(&del)?.iter().map(unbonding_proto).collect();
-    Ok(staking::QueryDelegatorUnbondingDelegationsResponse { pagination: page(list.len()), unbonding_responses: list }
+    let (found, pagination) = state.unbondings_of_page(&del, &Page::from_request(req.pagination.as_ref())?)?;
+    let list = found.iter().map(unbonding_proto).collect();
+    Ok(staking::QueryDelegatorUnbondingDelegationsResponse { pagination: Some(pagination), unbonding_responses: list }
         .encode_to_vec())
 }
 
@@ -286,42 +302,28 @@ fn redelegations(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error> 
     };
     let src = optional("src_validator_addr", &req.src_validator_addr)?;
     let dst = optional("dst_validator_addr", &req.dst_validator_addr)?;
-    let list = if req.delegator_addr.is_empty() {
-        let src =
-            src.ok_or_else(|| Error::sdk(SdkCode::InvalidRequest, "give delegator_addr, src_validator_addr or both"))?;
-        state.redelegations_from(&src)?
-    } else {
-        state.redelegations_of(&Address::parse("delegator_addr", &req.delegator_addr)?)?
+    let delegator = match req.delegator_addr.as_str() {
+        "" => None,
+        s => Some(Address::parse("delegator_addr", s)?),
     };
-    let list = list
-        .iter()
-        .filter(|r| src.is_none_or_eq(&r.src) && dst.is_none_or_eq(&r.dst))
-        .map(|r| redelegation_response(state, r))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(staking::QueryRedelegationsResponse { pagination: page(list.len()), redelegation_responses: list }
+    let which = RedelegationFilter { delegator: delegator.as_ref(), src: src.as_ref(), dst: dst.as_ref() };
+    let (found, pagination) = state.redelegations_page(which, &Page::from_request(req.pagination.as_ref())?)?;
+    let list = found.iter().map(|r| redelegation_response(state, r)).collect::<Result<Vec<_>, _>>()?;
+    Ok(staking::QueryRedelegationsResponse { pagination: Some(pagination), redelegation_responses: list }
         .encode_to_vec())
-}
-
-trait OptionEq {
-    fn is_none_or_eq(&self, a: &Address) -> bool;
-}
-
-impl OptionEq for Option<Address> {
-    fn is_none_or_eq(&self, a: &Address) -> bool {
-        self.as_ref().is_none_or(|x| x == a)
-    }
 }
 
 fn delegator_validators(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error> {
     let req: staking::QueryDelegatorValidatorsRequest = decode(data)?;
     let del = Address::parse("delegator_addr", &req.delegator_addr)?;
-    let mut list = Vec::new();
-    for d in state.delegations_of(&del)? {
+    let (found, pagination) = state.delegations_of_page(&del, &Page::from_request(req.pagination.as_ref())?)?;
+    let mut list = Vec::with_capacity(found.len());
+    for d in found {
         if let Some(v) = state.validator(&d.validator)? {
             list.push(validator_proto(&v));
         }
     }
-    Ok(staking::QueryDelegatorValidatorsResponse { pagination: page(list.len()), validators: list }.encode_to_vec())
+    Ok(staking::QueryDelegatorValidatorsResponse { pagination: Some(pagination), validators: list }.encode_to_vec())
 }
 
 fn historical_info(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error> {
@@ -456,7 +458,9 @@ fn signing_info(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error> {
     Ok(slashing::QuerySigningInfoResponse { val_signing_info: Some(signing_info_proto(&info)) }.encode_to_vec())
 }
 
-fn signing_infos(state: &impl StateRead) -> Result<Vec<u8>, Error> {
-    let info: Vec<_> = state.signing_infos()?.iter().map(signing_info_proto).collect();
-    Ok(slashing::QuerySigningInfosResponse { pagination: page(info.len()), info }.encode_to_vec())
+fn signing_infos(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error> {
+    let req: slashing::QuerySigningInfosRequest = decode(data)?;
+    let (found, pagination) = state.signing_infos_page(&Page::from_request(req.pagination.as_ref())?)?;
+    let info = found.iter().map(signing_info_proto).collect();
+    Ok(slashing::QuerySigningInfosResponse { pagination: Some(pagination), info }.encode_to_vec())
 }

@@ -4,6 +4,7 @@
 use clap::Subcommand;
 use prost::Message;
 use salus_proto::cosmos::bank::v1beta1 as bank;
+use salus_sdk::pagination::PageArgs;
 use salus_sdk::{Address, Coins, Error};
 
 use crate::msgs::TokenMsg;
@@ -79,13 +80,26 @@ impl TxCmd {
 pub enum QueryCmd {
     /// The balance of one denom held by an address.
     Balance { address: String, denom: String },
-    /// All balances held by an address.
-    Balances { address: String },
-    /// Total supply of every denom, or of one.
-    Supply { denom: Option<String> },
-    /// Metadata of every denom, or of one.
+    /// The balances held by an address, by denom (a page at a time: --limit, --page-key with
+    /// the next_key printed, --offset, --count-total, --reverse).
+    Balances {
+        address: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Total supply of the denoms (a page at a time), or of one.
+    Supply {
+        denom: Option<String>,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Metadata of the denoms (a page at a time), or of one.
     #[command(name = "denom-metadata")]
-    DenomMetadata { denom: Option<String> },
+    DenomMetadata {
+        denom: Option<String>,
+        #[command(flatten)]
+        page: PageArgs,
+    },
 }
 
 /// A query as a gRPC method path and a protobuf request.
@@ -104,26 +118,29 @@ impl QueryCmd {
                     bank::QueryBalanceRequest { address: address.clone(), denom: denom.clone() }.encode_to_vec(),
                 )
             }
-            QueryCmd::Balances { address } => {
+            QueryCmd::Balances { address, page } => {
                 Address::parse("address", address)?;
+                let pagination = Some(page.to_request()?);
                 (
                     "/cosmos.bank.v1beta1.Query/AllBalances",
-                    bank::QueryAllBalancesRequest { address: address.clone(), ..Default::default() }.encode_to_vec(),
+                    bank::QueryAllBalancesRequest { address: address.clone(), pagination, ..Default::default() }
+                        .encode_to_vec(),
                 )
             }
-            QueryCmd::Supply { denom: Some(d) } => {
+            QueryCmd::Supply { denom: Some(d), .. } => {
                 ("/cosmos.bank.v1beta1.Query/SupplyOf", bank::QuerySupplyOfRequest { denom: d.clone() }.encode_to_vec())
             }
-            QueryCmd::Supply { denom: None } => {
-                ("/cosmos.bank.v1beta1.Query/TotalSupply", bank::QueryTotalSupplyRequest::default().encode_to_vec())
-            }
-            QueryCmd::DenomMetadata { denom: Some(d) } => (
+            QueryCmd::Supply { denom: None, page } => (
+                "/cosmos.bank.v1beta1.Query/TotalSupply",
+                bank::QueryTotalSupplyRequest { pagination: Some(page.to_request()?) }.encode_to_vec(),
+            ),
+            QueryCmd::DenomMetadata { denom: Some(d), .. } => (
                 "/cosmos.bank.v1beta1.Query/DenomMetadata",
                 bank::QueryDenomMetadataRequest { denom: d.clone() }.encode_to_vec(),
             ),
-            QueryCmd::DenomMetadata { denom: None } => (
+            QueryCmd::DenomMetadata { denom: None, page } => (
                 "/cosmos.bank.v1beta1.Query/DenomsMetadata",
-                bank::QueryDenomsMetadataRequest::default().encode_to_vec(),
+                bank::QueryDenomsMetadataRequest { pagination: Some(page.to_request()?) }.encode_to_vec(),
             ),
         };
         Ok(QueryRequest { path, data })
@@ -134,13 +151,15 @@ impl QueryCmd {
         fn json<M: Message + Default + serde::Serialize>(b: &[u8]) -> anyhow::Result<serde_json::Value> {
             Ok(serde_json::to_value(M::decode(b)?)?)
         }
-        match self {
+        let mut v = match self {
             QueryCmd::Balance { .. } => json::<bank::QueryBalanceResponse>(bytes),
             QueryCmd::Balances { .. } => json::<bank::QueryAllBalancesResponse>(bytes),
-            QueryCmd::Supply { denom: Some(_) } => json::<bank::QuerySupplyOfResponse>(bytes),
-            QueryCmd::Supply { denom: None } => json::<bank::QueryTotalSupplyResponse>(bytes),
-            QueryCmd::DenomMetadata { denom: Some(_) } => json::<bank::QueryDenomMetadataResponse>(bytes),
-            QueryCmd::DenomMetadata { denom: None } => json::<bank::QueryDenomsMetadataResponse>(bytes),
-        }
+            QueryCmd::Supply { denom: Some(_), .. } => json::<bank::QuerySupplyOfResponse>(bytes),
+            QueryCmd::Supply { denom: None, .. } => json::<bank::QueryTotalSupplyResponse>(bytes),
+            QueryCmd::DenomMetadata { denom: Some(_), .. } => json::<bank::QueryDenomMetadataResponse>(bytes),
+            QueryCmd::DenomMetadata { denom: None, .. } => json::<bank::QueryDenomsMetadataResponse>(bytes),
+        }?;
+        salus_sdk::pagination::fill_page_json(&mut v);
+        Ok(v)
     }
 }

@@ -3,17 +3,12 @@
 
 use prost::Message;
 use salus_proto::cosmos::bank::v1beta1 as bank;
-use salus_proto::cosmos::base::query::v1beta1::PageResponse;
-use salus_sdk::{Address, Coin, Error, SdkCode, StateRead};
+use salus_sdk::{Address, Coin, Error, Page, SdkCode, StateRead};
 
 use crate::state::{DenomMetadata, TokenRead};
 
 fn decode<M: Message + Default>(bytes: &[u8]) -> Result<M, Error> {
     M::decode(bytes).map_err(|e| Error::sdk(SdkCode::TxDecode, format!("query request does not decode: {e}")))
-}
-
-fn page(total: usize) -> Option<PageResponse> {
-    Some(PageResponse { next_key: Vec::new(), total: total as u64 })
 }
 
 /// Answers `path` with protobuf `request` bytes; `None` if the path is not the token module's.
@@ -27,7 +22,12 @@ pub fn handle(state: &impl StateRead, path: &str, request: &[u8]) -> Option<Resu
         }
         "/cosmos.bank.v1beta1.Query/SpendableBalances" => decode::<bank::QuerySpendableBalancesRequest>(request)
             .and_then(|r| {
-                all_balances(state, bank::QueryAllBalancesRequest { address: r.address, ..Default::default() })
+                let all = bank::QueryAllBalancesRequest {
+                    address: r.address,
+                    pagination: r.pagination,
+                    ..Default::default()
+                };
+                all_balances(state, all)
             })
             .map(|r| {
                 bank::QuerySpendableBalancesResponse { balances: r.balances, pagination: r.pagination }.encode_to_vec()
@@ -35,11 +35,15 @@ pub fn handle(state: &impl StateRead, path: &str, request: &[u8]) -> Option<Resu
         "/cosmos.bank.v1beta1.Query/SupplyOf" => {
             decode(request).and_then(|r| supply_of(state, r)).map(|r| r.encode_to_vec())
         }
-        "/cosmos.bank.v1beta1.Query/TotalSupply" => total_supply(state).map(|r| r.encode_to_vec()),
+        "/cosmos.bank.v1beta1.Query/TotalSupply" => {
+            decode(request).and_then(|r| total_supply(state, r)).map(|r| r.encode_to_vec())
+        }
         "/cosmos.bank.v1beta1.Query/DenomMetadata" => {
             decode(request).and_then(|r| denom_metadata(state, r)).map(|r| r.encode_to_vec())
         }
-        "/cosmos.bank.v1beta1.Query/DenomsMetadata" => denoms_metadata(state).map(|r| r.encode_to_vec()),
+        "/cosmos.bank.v1beta1.Query/DenomsMetadata" => {
+            decode(request).and_then(|r| denoms_metadata(state, r)).map(|r| r.encode_to_vec())
+        }
         _ => return None,
     };
     Some(result)
@@ -57,8 +61,9 @@ pub fn all_balances(
     req: bank::QueryAllBalancesRequest,
 ) -> Result<bank::QueryAllBalancesResponse, Error> {
     let addr = Address::parse("address", &req.address)?;
-    let balances: Vec<_> = state.balances(&addr)?.iter().map(Coin::to_proto).collect();
-    Ok(bank::QueryAllBalancesResponse { pagination: page(balances.len()), balances })
+    let (coins, pagination) = state.balances_page(&addr, &Page::from_request(req.pagination.as_ref())?)?;
+    let balances = coins.iter().map(Coin::to_proto).collect();
+    Ok(bank::QueryAllBalancesResponse { pagination: Some(pagination), balances })
 }
 
 pub fn supply_of(
@@ -70,9 +75,13 @@ pub fn supply_of(
     Ok(bank::QuerySupplyOfResponse { amount: Some(Coin::new(amount, req.denom).to_proto()) })
 }
 
-pub fn total_supply(state: &impl StateRead) -> Result<bank::QueryTotalSupplyResponse, Error> {
-    let supply: Vec<_> = state.total_supply()?.iter().map(Coin::to_proto).collect();
-    Ok(bank::QueryTotalSupplyResponse { pagination: page(supply.len()), supply })
+pub fn total_supply(
+    state: &impl StateRead,
+    req: bank::QueryTotalSupplyRequest,
+) -> Result<bank::QueryTotalSupplyResponse, Error> {
+    let (coins, pagination) = state.total_supply_page(&Page::from_request(req.pagination.as_ref())?)?;
+    let supply = coins.iter().map(Coin::to_proto).collect();
+    Ok(bank::QueryTotalSupplyResponse { pagination: Some(pagination), supply })
 }
 
 pub fn to_proto_metadata(m: &DenomMetadata) -> bank::Metadata {
@@ -108,7 +117,11 @@ pub fn denom_metadata(
     Ok(bank::QueryDenomMetadataResponse { metadata: Some(to_proto_metadata(&meta)) })
 }
 
-pub fn denoms_metadata(state: &impl StateRead) -> Result<bank::QueryDenomsMetadataResponse, Error> {
-    let metadatas: Vec<_> = state.all_denom_metadata()?.iter().map(to_proto_metadata).collect();
-    Ok(bank::QueryDenomsMetadataResponse { pagination: page(metadatas.len()), metadatas })
+pub fn denoms_metadata(
+    state: &impl StateRead,
+    req: bank::QueryDenomsMetadataRequest,
+) -> Result<bank::QueryDenomsMetadataResponse, Error> {
+    let (found, pagination) = state.denom_metadata_page(&Page::from_request(req.pagination.as_ref())?)?;
+    let metadatas = found.iter().map(to_proto_metadata).collect();
+    Ok(bank::QueryDenomsMetadataResponse { pagination: Some(pagination), metadatas })
 }

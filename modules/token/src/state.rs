@@ -2,7 +2,9 @@
 //! [`TokenWrite`], never through these keys.
 
 use borsh::{BorshDeserialize, BorshSerialize};
+use salus_proto::cosmos::base::query::v1beta1::PageResponse;
 use salus_sdk::auth::AuthWrite;
+use salus_sdk::pagination::{paginate, Page};
 use salus_sdk::{Address, Coin, Coins, Error, StateRead, StateReadExt, StateWrite, StateWriteExt};
 
 use crate::error::{insufficient_funds, TokenError};
@@ -82,12 +84,47 @@ pub trait TokenRead: StateRead {
         Ok(self.prefix::<DenomMetadata>(keys::METADATA_PREFIX)?.into_iter().map(|(_, m)| m).collect())
     }
 
+    /// A page of an address' balances, by denom (`next_key`: the denom to continue from).
+    fn balances_page(&self, addr: &Address, page: &Page) -> Result<(Vec<Coin>, PageResponse), Error> {
+        coins_page(self, &keys::balances_of(addr), page)
+    }
+
+    /// A page of the supply, by denom.
+    fn total_supply_page(&self, page: &Page) -> Result<(Vec<Coin>, PageResponse), Error> {
+        coins_page(self, keys::SUPPLY_PREFIX, page)
+    }
+
+    /// A page of the denoms' metadata, by denom.
+    fn denom_metadata_page(&self, page: &Page) -> Result<(Vec<DenomMetadata>, PageResponse), Error> {
+        let (found, resp) = paginate(self, keys::METADATA_PREFIX, page)?;
+        let list =
+            found.iter().map(|(_, v)| borsh::from_slice(v).map_err(Error::internal)).collect::<Result<_, _>>()?;
+        Ok((list, resp))
+    }
+
     /// Module accounts that users may not send to by mistake.
     fn is_blocked(&self, addr: &Address) -> Result<bool, Error> {
         Ok(self.get_raw(&keys::blocked(addr))?.is_some())
     }
 }
 impl<S: StateRead + ?Sized> TokenRead for S {}
+
+/// A page of `denom -> amount` entries under `prefix`.
+fn coins_page(
+    state: &(impl StateRead + ?Sized),
+    prefix: &[u8],
+    page: &Page,
+) -> Result<(Vec<Coin>, PageResponse), Error> {
+    let (found, resp) = paginate(state, prefix, page)?;
+    let coins = found
+        .into_iter()
+        .map(|(k, v)| {
+            let denom = String::from_utf8(k[prefix.len()..].to_vec()).map_err(Error::internal)?;
+            Ok(Coin { denom, amount: borsh::from_slice(&v).map_err(Error::internal)? })
+        })
+        .collect::<Result<_, Error>>()?;
+    Ok((coins, resp))
+}
 
 pub trait TokenWrite: StateWrite {
     fn set_params(&mut self, params: &Params) -> Result<(), Error> {
