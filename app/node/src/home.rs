@@ -68,6 +68,22 @@ pub struct AppConfig {
 pub struct AbciConfig {
     /// Where salusd listens for CometBFT's ABCI connections.
     pub address: String,
+    /// ABCI queries (CometBFT's abci_query) answered at once, off the consensus connection;
+    /// more wait their turn.
+    #[serde(rename = "max-concurrent-queries", default = "default_abci_queries")]
+    pub max_concurrent_queries: usize,
+}
+
+fn default_abci_queries() -> usize {
+    crate::app::info::DEFAULT_MAX_CONCURRENT_QUERIES
+}
+
+fn default_grpc_requests() -> usize {
+    crate::grpc::DEFAULT_MAX_CONCURRENT_REQUESTS
+}
+
+fn default_grpc_per_connection() -> usize {
+    crate::grpc::DEFAULT_CONCURRENCY_PER_CONNECTION
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -75,6 +91,12 @@ pub struct AbciConfig {
 pub struct GrpcConfig {
     pub enable: bool,
     pub address: String,
+    /// gRPC requests served at once over all connections; more wait their turn.
+    #[serde(rename = "max-concurrent-requests", default = "default_grpc_requests")]
+    pub max_concurrent_requests: usize,
+    /// gRPC requests served at once on one connection.
+    #[serde(rename = "concurrency-per-connection", default = "default_grpc_per_connection")]
+    pub concurrency_per_connection: usize,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -94,8 +116,13 @@ impl Default for AppConfig {
         Self {
             minimum_gas_prices: "0.001usalus".into(),
             index_events: DEFAULT_INDEX_EVENTS.iter().map(|s| s.to_string()).collect(),
-            abci: AbciConfig { address: "127.0.0.1:26658".into() },
-            grpc: GrpcConfig { enable: true, address: "127.0.0.1:9090".into() },
+            abci: AbciConfig { address: "127.0.0.1:26658".into(), max_concurrent_queries: default_abci_queries() },
+            grpc: GrpcConfig {
+                enable: true,
+                address: "127.0.0.1:9090".into(),
+                max_concurrent_requests: default_grpc_requests(),
+                concurrency_per_connection: default_grpc_per_connection(),
+            },
             cometbft: CometConfig { rpc: "http://127.0.0.1:26657".into() },
         }
     }
@@ -205,11 +232,12 @@ pub fn init(home: &Home, o: &InitOptions) -> Result<NodeIdentity> {
         mempool_size: 5000,
     };
     std::fs::write(home.config("config.toml"), comet_config(&comet))?;
+    let defaults = AppConfig::default();
     let app = AppConfig {
-        abci: AbciConfig { address: format!("127.0.0.1:{}", o.ports.abci) },
-        grpc: GrpcConfig { enable: true, address: format!("127.0.0.1:{}", o.ports.grpc) },
+        abci: AbciConfig { address: format!("127.0.0.1:{}", o.ports.abci), ..defaults.abci.clone() },
+        grpc: GrpcConfig { address: format!("127.0.0.1:{}", o.ports.grpc), ..defaults.grpc.clone() },
         cometbft: CometConfig { rpc: format!("http://127.0.0.1:{}", o.ports.rpc) },
-        ..Default::default()
+        ..defaults
     };
     std::fs::write(home.app_toml(), toml::to_string_pretty(&app)?)?;
 
@@ -218,6 +246,7 @@ pub fn init(home: &Home, o: &InitOptions) -> Result<NodeIdentity> {
         "genesis_time": now_rfc3339(),
         "chain_id": o.chain_id,
         "initial_height": "1",
+        "consensus_params": default_consensus_params(),
         "validators": [],
         "app_hash": "",
         "app_state": default_app_state()
@@ -281,6 +310,19 @@ prometheus = false
 }
 
 /// The app_state of a new genesis: genesis/app_state.template.json, built in.
+/// CometBFT's consensus params as genesis states them: CometBFT's defaults, except a block limit
+/// in bytes and in gas (CometBFT's default `max_gas` of -1 would let a block run without end).
+pub fn default_consensus_params() -> serde_json::Value {
+    let block = crate::app::params::BlockLimits::default();
+    serde_json::json!({
+        "block": { "max_bytes": block.max_bytes.to_string(), "max_gas": block.max_gas.to_string() },
+        "evidence": { "max_age_num_blocks": "100000", "max_age_duration": "172800000000000", "max_bytes": "1048576" },
+        "validator": { "pub_key_types": ["ed25519"] },
+        "version": { "app": "0" },
+        "abci": { "vote_extensions_enable_height": "0" }
+    })
+}
+
 pub fn default_app_state() -> serde_json::Value {
     serde_json::from_str(include_str!("../../../genesis/app_state.template.json"))
         .expect("genesis/app_state.template.json is valid JSON (checked by a test)")

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod bench;
 pub mod bench_e2e;
+pub mod bench_worst;
 pub mod cli;
 pub mod client;
 pub mod genutil;

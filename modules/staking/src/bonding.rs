@@ -212,10 +212,10 @@ pub fn complete_matured(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(
 /// Bonds newcomers, starts unbonding leavers, and returns what changed for CometBFT.
 pub fn apply_validator_set(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<Vec<ValidatorUpdate>, Error> {
     let params = state.staking_params()?;
-    let mut candidates: Vec<Validator> = state.validators()?.into_iter().filter(|v| v.potential_power() > 0).collect();
-    candidates.sort_by(|a, b| b.power().cmp(&a.power()).then(a.operator.cmp(&b.operator)));
-    candidates.truncate(params.max_validators as usize);
+    let candidates = state.top_validators(params.max_validators as usize)?;
+    let chosen: std::collections::BTreeSet<Address> = candidates.iter().map(|v| v.operator).collect();
     let last = state.last_powers()?;
+    let last_power: std::collections::BTreeMap<Address, u64> = last.iter().copied().collect();
     if candidates.is_empty() && !last.is_empty() {
         // CometBFT halts on an empty set; keep the last one until someone bonds again.
         return Ok(Vec::new());
@@ -248,14 +248,14 @@ pub fn apply_validator_set(state: &mut impl StateWrite, ctx: &BlockCtx) -> Resul
             state.set_signing_info(&info)?;
             state.emit(events::validator_bonded(&v.operator, power));
         }
-        if last.iter().find(|(op, _)| *op == v.operator).map(|(_, p)| *p) != Some(power) {
+        if last_power.get(&v.operator) != Some(&power) {
             updates.push(ValidatorUpdate { pubkey: v.consensus_pubkey, power });
             state.set_last_power(&v.operator, power)?;
         }
     }
     let unbonding_secs = params.unbonding_time_secs;
     for (op, _) in &last {
-        if candidates.iter().any(|v| v.operator == *op) {
+        if chosen.contains(op) {
             continue;
         }
         state.set_last_power(op, 0)?;

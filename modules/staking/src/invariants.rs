@@ -33,6 +33,22 @@ pub fn check(state: &impl StateRead) -> Result<(), Error> {
         )));
     }
 
+    // The power index lists exactly the validators that could be in the set, at their power.
+    let mut expected: Vec<Vec<u8>> = validators
+        .iter()
+        .filter(|v| v.potential_power() > 0)
+        .map(|v| crate::keys::by_power(v.potential_power(), &v.operator))
+        .collect();
+    expected.sort();
+    let indexed: Vec<Vec<u8>> = state.prefix_raw(crate::keys::BY_POWER_PREFIX)?.into_iter().map(|(k, _)| k).collect();
+    if indexed != expected {
+        return Err(broken(format!(
+            "the power index holds {} entries but {} validators could be in the set, or their powers differ",
+            indexed.len(),
+            expected.len()
+        )));
+    }
+
     // Delegations account for every share, and none is worth more than the validator holds.
     for v in &validators {
         let mut shares = Dec::ZERO;

@@ -8,6 +8,9 @@ use crate::types::Time;
 pub const VALIDATOR_PREFIX: &[u8] = b"staking/validator/";
 pub const BY_CONS_PREFIX: &[u8] = b"staking/by_cons/";
 pub const LAST_POWER_PREFIX: &[u8] = b"staking/last_power/";
+/// Validators that could be in the set (unjailed, with power), highest power first, then by
+/// operator: the set is read from the front of this index, whatever the number of validators.
+pub const BY_POWER_PREFIX: &[u8] = b"staking/by_power/";
 pub const DELEGATION_PREFIX: &[u8] = b"staking/delegation/";
 pub const DELEGATION_BY_VAL_PREFIX: &[u8] = b"staking/delegation_by_val/";
 pub const UNBONDING_PREFIX: &[u8] = b"staking/unbonding/";
@@ -56,6 +59,27 @@ pub fn queue_addresses(key: &[u8], prefix: &[u8]) -> Vec<Address> {
 
 pub fn validator(op: &Address) -> Vec<u8> {
     [VALIDATOR_PREFIX, op.as_bytes()].concat()
+}
+
+pub fn by_power(power: u64, op: &Address) -> Vec<u8> {
+    [BY_POWER_PREFIX, &(u64::MAX - power).to_be_bytes(), op.as_bytes()].concat()
+}
+
+/// The key just past every key under `prefix`.
+pub fn prefix_end(prefix: &[u8]) -> Vec<u8> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xFF {
+            end.push(last + 1);
+            return end;
+        }
+    }
+    vec![0xFF; prefix.len() + 1]
+}
+
+/// The operator a power-index key names.
+pub fn by_power_operator(key: &[u8]) -> Option<Address> {
+    key.get(BY_POWER_PREFIX.len() + 8..)?.try_into().ok().map(Address)
 }
 
 pub fn by_cons(cons: &[u8; 20]) -> Vec<u8> {
@@ -174,5 +198,16 @@ mod tests {
         assert!(historical(9) < historical(256));
         assert!(delegation(&a, &b).starts_with(&delegations_of(&a)));
         assert!(missed(&[3; 20], 1) < missed(&[3; 20], 256));
+    }
+
+    #[test]
+    fn the_power_index_puts_the_most_power_first_then_the_lower_operator() {
+        let (a, b) = (Address([1; 20]), Address([2; 20]));
+        let mut keys = [by_power(5, &a), by_power(300, &b), by_power(300, &a), by_power(u64::MAX, &b)];
+        keys.sort();
+        assert_eq!(keys, [by_power(u64::MAX, &b), by_power(300, &a), by_power(300, &b), by_power(5, &a)]);
+        assert_eq!(by_power_operator(&keys[2]), Some(b));
+        assert!(keys.iter().all(|k| k.as_slice() < prefix_end(BY_POWER_PREFIX).as_slice()));
+        assert_eq!(prefix_end(b"ab\xff"), b"ac".to_vec());
     }
 }

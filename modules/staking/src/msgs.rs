@@ -422,7 +422,8 @@ impl Msg for StakingMsg {
                 }
                 Ok(())
             }
-            StakingMsg::EditValidator { commission_rate, min_self_delegation, .. } => {
+            StakingMsg::EditValidator { description, commission_rate, min_self_delegation, .. } => {
+                description.validate_lengths()?;
                 if commission_rate.is_some_and(|r| r > Dec::ONE) {
                     return Err(StakingError::InvalidCommission.with("commission rate cannot be more than 100%"));
                 }

@@ -68,6 +68,21 @@ pub trait StakingRead: StateRead {
         Ok(self.prefix::<Validator>(keys::VALIDATOR_PREFIX)?.into_iter().map(|(_, v)| v).collect())
     }
 
+    /// The `limit` validators with the most power that could be in the set (unjailed, power > 0),
+    /// most power first, ties by operator: read from the front of the power index, so the cost
+    /// is that of `limit` validators however many exist.
+    fn top_validators(&self, limit: usize) -> Result<Vec<Validator>, Error> {
+        let end = keys::prefix_end(keys::BY_POWER_PREFIX);
+        let index = self.range_limit_raw(keys::BY_POWER_PREFIX, keys::BY_POWER_PREFIX, &end, limit, false)?;
+        index
+            .iter()
+            .map(|(k, _)| {
+                let op = keys::by_power_operator(k).ok_or_else(|| Error::internal("corrupt power index key"))?;
+                self.validator(&op)?.ok_or_else(|| Error::internal("the power index names a missing validator"))
+            })
+            .collect()
+    }
+
     fn validator_by_cons(&self, cons: &[u8; 20]) -> Result<Option<Validator>, Error> {
         match self.get::<Address>(&keys::by_cons(cons))? {
             Some(op) => self.validator(&op),
@@ -196,12 +211,26 @@ pub trait StakingWrite: StateWrite {
         self.put(keys::DISTRIBUTION_PARAMS.to_vec(), p)
     }
 
+    /// Writes the record and keeps the power index in step with it.
     fn set_validator(&mut self, v: &Validator) -> Result<(), Error> {
+        let before = self.validator(&v.operator)?.map_or(0, |old| old.potential_power());
+        let after = v.potential_power();
+        if before != after {
+            if before > 0 {
+                self.delete_raw(keys::by_power(before, &v.operator))?;
+            }
+            if after > 0 {
+                self.put_raw(keys::by_power(after, &v.operator), Vec::new())?;
+            }
+        }
         self.put(keys::validator(&v.operator), v)?;
         self.put(keys::by_cons(&v.cons_address()), &v.operator)
     }
 
     fn remove_validator(&mut self, v: &Validator) -> Result<(), Error> {
+        if let Some(stored) = self.validator(&v.operator)?.filter(|s| s.potential_power() > 0) {
+            self.delete_raw(keys::by_power(stored.potential_power(), &v.operator))?;
+        }
         self.delete_raw(keys::validator(&v.operator))?;
         self.delete_raw(keys::by_cons(&v.cons_address()))?;
         self.delete_raw(keys::rewards(&v.operator))

@@ -92,6 +92,18 @@ pub struct Description {
 
 impl Description {
     pub fn validate(&self) -> Result<(), Error> {
+        self.validate_lengths()?;
+        if self.moniker.trim().is_empty() {
+            return Err(
+                StakingError::InvalidDescription.with("description.moniker is empty: give the validator a name")
+            );
+        }
+        Ok(())
+    }
+
+    /// Cosmos' length caps, which an edit must respect too (a validator record is read every time
+    /// the set is chosen; an unbounded one would make that cost grow).
+    pub fn validate_lengths(&self) -> Result<(), Error> {
         let limits = [
             ("moniker", &self.moniker, 70),
             ("identity", &self.identity, 3000),
@@ -104,11 +116,6 @@ impl Description {
                 return Err(StakingError::InvalidDescription
                     .with(format!("description.{name} is longer than {max} characters: shorten it")));
             }
-        }
-        if self.moniker.trim().is_empty() {
-            return Err(
-                StakingError::InvalidDescription.with("description.moniker is empty: give the validator a name")
-            );
         }
         Ok(())
     }

@@ -16,6 +16,8 @@ pub enum TokenError {
     DuplicateGenesis = 8,
     SupplyMismatch = 9,
     MultipleInputs = 10,
+    TooManyOutputs = 11,
+    TooManyDenoms = 12,
 }
 
 impl TokenError {

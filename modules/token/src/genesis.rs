@@ -68,11 +68,9 @@ impl Genesis {
     }
 
     pub fn validate(&self) -> Result<(), Error> {
+        self.params.validate()?;
         let balances = self.validated_balances()?;
-        let mut total = Coins::empty();
-        for (_, c) in &balances {
-            total = total.checked_add(c)?;
-        }
+        let total = Coins::checked_sum(balances.iter().map(|(_, c)| c))?;
         if !self.supply.is_empty() && coins_of(&self.supply)? != total {
             return Err(
                 TokenError::SupplyMismatch.with(format!("token.supply does not equal the sum of balances ({total})"))

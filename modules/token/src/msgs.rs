@@ -6,6 +6,7 @@ use salus_proto::Any;
 use salus_sdk::{Address, Coins, Error, Msg, SdkCode};
 
 use crate::error::TokenError;
+use crate::params::Params;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TokenMsg {
@@ -20,15 +21,27 @@ fn decode_failed(url: &str, e: prost::DecodeError) -> Error {
     Error::sdk(SdkCode::TxDecode, format!("{url} does not decode: {e}"))
 }
 
+fn check_denoms(params: &Params, n: usize) -> Result<(), Error> {
+    if n > params.max_denoms_per_transfer as usize {
+        return Err(TokenError::TooManyDenoms.with(format!(
+            "a coin list holds {n} denoms; the limit is {}: send fewer denoms per transfer",
+            params.max_denoms_per_transfer
+        )));
+    }
+    Ok(())
+}
+
 impl TokenMsg {
     /// The type URLs this module routes.
     pub const TYPE_URLS: [&'static str; 2] = [MSG_SEND_URL, MSG_MULTI_SEND_URL];
 
-    /// Decodes an `Any` whose type URL is one of [`Self::TYPE_URLS`].
-    pub fn decode(any: &Any) -> Result<Self, Error> {
+    /// Decodes an `Any` whose type URL is one of [`Self::TYPE_URLS`], refusing a transfer over
+    /// the size caps in `params` before any address or amount in it is parsed.
+    pub fn decode(any: &Any, params: &Params) -> Result<Self, Error> {
         match any.type_url.as_str() {
             MSG_SEND_URL => {
                 let m = MsgSend::decode(any.value.as_slice()).map_err(|e| decode_failed(MSG_SEND_URL, e))?;
+                check_denoms(params, m.amount.len())?;
                 Ok(TokenMsg::Send {
                     from: Address::parse("from_address", &m.from_address)?,
                     to: Address::parse("to_address", &m.to_address)?,
@@ -37,6 +50,16 @@ impl TokenMsg {
             }
             MSG_MULTI_SEND_URL => {
                 let m = MsgMultiSend::decode(any.value.as_slice()).map_err(|e| decode_failed(MSG_MULTI_SEND_URL, e))?;
+                if m.outputs.len() > params.max_multi_send_outputs as usize {
+                    return Err(TokenError::TooManyOutputs.with(format!(
+                        "multi-send has {} outputs; the limit is {}: split it into several txs",
+                        m.outputs.len(),
+                        params.max_multi_send_outputs
+                    )));
+                }
+                for n in m.inputs.iter().map(|i| i.coins.len()).chain(m.outputs.iter().map(|o| o.coins.len())) {
+                    check_denoms(params, n)?;
+                }
                 let side = |field: &str, list: Vec<(String, Vec<_>)>| -> Result<Vec<(Address, Coins)>, Error> {
                     list.into_iter().map(|(a, c)| Ok((Address::parse(field, &a)?, Coins::from_proto(&c)?))).collect()
                 };
@@ -93,23 +116,23 @@ impl Msg for TokenMsg {
                 if outputs.is_empty() {
                     return Err(TokenError::NoOutputs.with("multi-send has no outputs"));
                 }
-                let mut total_in = Coins::empty();
-                for (_, c) in inputs {
-                    if c.is_empty() {
-                        return Err(Error::sdk(SdkCode::InvalidCoins, "an input has no coins"));
-                    }
-                    total_in = total_in.checked_add(c)?;
+                if let Some(i) = inputs.iter().position(|(_, c)| c.is_empty()) {
+                    return Err(Error::sdk(SdkCode::InvalidCoins, format!("input {i} has no coins")));
                 }
-                let mut total_out = Coins::empty();
-                for (_, c) in outputs {
-                    if c.is_empty() {
-                        return Err(Error::sdk(SdkCode::InvalidCoins, "an output has no coins"));
-                    }
-                    total_out = total_out.checked_add(c)?;
+                if let Some(i) = outputs.iter().position(|(_, c)| c.is_empty()) {
+                    return Err(Error::sdk(SdkCode::InvalidCoins, format!("output {i} has no coins")));
                 }
-                if total_in != total_out {
-                    return Err(TokenError::InputOutputMismatch
-                        .with(format!("inputs ({total_in}) and outputs ({total_out}) must add up to the same coins")));
+                // Linear in the number of coins, whatever their denoms.
+                let total_in = Coins::checked_sum(inputs.iter().map(|(_, c)| c))?;
+                let total_out = Coins::checked_sum(outputs.iter().map(|(_, c)| c))?;
+                if let Some((denom, had, paid)) = total_in.first_difference(&total_out) {
+                    return Err(TokenError::InputOutputMismatch.with(format!(
+                        "inputs and outputs must add up to the same coins: {denom} is {had} in and {paid} out \
+                         ({} input denoms, {} output denoms over {} outputs)",
+                        total_in.len(),
+                        total_out.len(),
+                        outputs.len()
+                    )));
                 }
                 Ok(())
             }

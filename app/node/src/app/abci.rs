@@ -142,7 +142,18 @@ impl AbciService {
                 })
             }
             Request::InitChain(ic) => {
-                let g = self.app.init_chain(&ic.chain_id, ic.initial_height.value(), ic.time, &ic.app_state_bytes)?;
+                let block = &ic.consensus_params.block;
+                let limits = super::params::BlockLimits {
+                    max_bytes: i64::try_from(block.max_bytes).unwrap_or(i64::MAX),
+                    max_gas: block.max_gas,
+                };
+                let g = self.app.init_chain(
+                    &ic.chain_id,
+                    ic.initial_height.value(),
+                    ic.time,
+                    &ic.app_state_bytes,
+                    limits,
+                )?;
                 if g.validator_updates.is_empty() {
                     return Err("genesis has no validators: create one with `salusd genesis gentx <key> <amount>` \
                                 and `salusd genesis collect-gentxs` before the first start"
@@ -175,19 +186,18 @@ impl AbciService {
                 })
             }
             Request::PrepareProposal(p) => {
-                // Take txs in mempool order while they fit; never touch state here.
-                let mut size = 0i64;
-                let txs = p
-                    .txs
-                    .into_iter()
-                    .take_while(|tx| {
-                        size += tx.len() as i64;
-                        size <= p.max_tx_bytes
-                    })
-                    .collect();
+                let txs = super::proposal::prepare(p.txs, p.max_tx_bytes, self.app.limits(), self.app.block_limits());
                 Response::PrepareProposal(response::PrepareProposal { txs })
             }
-            Request::ProcessProposal(_) => Response::ProcessProposal(response::ProcessProposal::Accept),
+            Request::ProcessProposal(p) => {
+                match super::proposal::process(&p.txs, self.app.limits(), self.app.block_limits()) {
+                    Ok(()) => Response::ProcessProposal(response::ProcessProposal::Accept),
+                    Err(why) => {
+                        tracing::warn!(height = p.height.value(), %why, "rejecting a proposed block");
+                        Response::ProcessProposal(response::ProcessProposal::Reject)
+                    }
+                }
+            }
             Request::ExtendVote(_) => Response::ExtendVote(response::ExtendVote { vote_extension: Default::default() }),
             Request::VerifyVoteExtension(_) => Response::VerifyVoteExtension(response::VerifyVoteExtension::Accept),
             Request::FinalizeBlock(fb) => {

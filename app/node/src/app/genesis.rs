@@ -5,11 +5,14 @@ use base64::Engine;
 use salus_sdk::{Error, SdkCode, StateWrite};
 use serde::{Deserialize, Serialize};
 
-use super::params::module_accounts;
+use super::params::{module_accounts, AuthParams};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AppGenesis {
+    /// The tx pipeline's consensus limits.
+    #[serde(default)]
+    pub auth: AuthGenesis,
     #[serde(default)]
     pub token: salus_token::Genesis,
     #[serde(default)]
@@ -22,6 +25,13 @@ pub struct AppGenesis {
     pub distribution: salus_staking::genesis::DistributionGenesis,
     #[serde(default)]
     pub genutil: GenUtil,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthGenesis {
+    #[serde(default)]
+    pub params: AuthParams,
 }
 
 /// Signed genesis transactions (`salusd genesis gentx`), collected by `salusd genesis collect-gentxs`.
@@ -60,6 +70,7 @@ impl AppGenesis {
     }
 
     pub fn validate(&self) -> Result<(), Error> {
+        self.auth.params.validate()?;
         self.token.validate()?;
         self.did.validate()?;
         salus_staking::genesis::validate(&self.staking, &self.slashing, &self.distribution)?;

@@ -6,6 +6,7 @@ pub mod genesis;
 pub mod msgs;
 pub mod params;
 pub mod pipeline;
+pub mod proposal;
 pub mod query;
 pub mod sigcache;
 
@@ -16,11 +17,15 @@ use salus_staking::{BlockInfo, ValidatorUpdate};
 use salus_store::{Prepared, Snapshot, Storage};
 
 use self::genesis::AppGenesis;
-use self::params::{fee_collector, TxLimits};
-use self::pipeline::{run_tx, Mode, TxOutcome};
+use self::params::{fee_collector, BlockLimits, TxLimits};
+use self::pipeline::{run_tx, BlockGas, Mode, TxOutcome};
 use self::sigcache::SigCache;
 
 const CHAIN_ID_KEY: &[u8] = b"node/chain_id";
+/// The tx pipeline's consensus limits (genesis `auth.params`).
+pub const AUTH_PARAMS_KEY: &[u8] = b"auth/params";
+/// CometBFT's block limits, as InitChain gave them.
+const BLOCK_LIMITS_KEY: &[u8] = b"node/block_limits";
 /// The time of the last block (seconds, nanoseconds), so CheckTx and simulation judge
 /// time-bound rules (jail time, commission changes) by the chain's clock, not the wall clock.
 const BLOCK_TIME_KEY: &[u8] = b"node/block_time";
@@ -36,6 +41,7 @@ pub struct App {
     committed: Snapshot,
     chain_id: String,
     limits: TxLimits,
+    block_limits: BlockLimits,
     /// The block executed by FinalizeBlock, made durable by Commit.
     pending: Option<Prepared>,
     /// What txs accepted into the mempool since the last commit have written.
@@ -55,16 +61,21 @@ pub struct QueryHandle {
 }
 
 impl App {
-    pub fn new(storage: Storage, limits: TxLimits) -> Result<Self> {
+    /// The consensus part of `limits` (everything but the minimum gas prices) is replaced by what
+    /// state holds once genesis has run.
+    pub fn new(storage: Storage, mut limits: TxLimits) -> Result<Self> {
         let version = storage.latest_version()?.unwrap_or(0);
         let committed = storage.snapshot(version);
         let chain_id = stored_chain_id(&committed);
         let committed_time = stored_block_time(&committed);
+        load_consensus_limits(&mut limits, &committed)?;
+        let block_limits = stored_block_limits(&committed)?;
         Ok(Self {
             storage,
             committed,
             chain_id: chain_id.unwrap_or_default(),
             limits,
+            block_limits,
             pending: None,
             mempool: Writes::new(),
             mempool_height: version + 1,
@@ -95,6 +106,7 @@ impl App {
         initial_height: u64,
         genesis_time: tendermint::Time,
         app_state: &[u8],
+        block_limits: BlockLimits,
     ) -> Result<Genesis> {
         if let Some((0, hash)) = self.last_committed()? {
             let snap = self.storage.snapshot(0);
@@ -112,14 +124,26 @@ impl App {
         if initial_height != 1 {
             bail!("genesis initial_height must be 1 (got {initial_height})");
         }
+        if block_limits.max_bytes <= 0 || block_limits.max_gas < -1 {
+            bail!(
+                "genesis consensus_params.block: max_bytes must be positive and max_gas -1 or more (got {} and {})",
+                block_limits.max_bytes,
+                block_limits.max_gas
+            );
+        }
         let genesis = AppGenesis::from_json(app_state).map_err(|e| anyhow!("{}", e.message))?;
         let empty = self.storage.snapshot(0);
         let mut state = Overlay::new(&empty);
         state.put_raw(CHAIN_ID_KEY.to_vec(), chain_id.as_bytes().to_vec()).map_err(|e| anyhow!(e))?;
         genesis.init(&mut state).map_err(|e| anyhow!("invalid genesis: {}", e.message))?;
+        salus_sdk::StateWriteExt::put(&mut state, AUTH_PARAMS_KEY.to_vec(), &genesis.auth.params)
+            .map_err(|e| anyhow!(e.message))?;
+        salus_sdk::StateWriteExt::put(&mut state, BLOCK_LIMITS_KEY.to_vec(), &block_limits)
+            .map_err(|e| anyhow!(e.message))?;
+        self.block_limits = block_limits;
         let ctx = BlockCtx { height: 0, ..self.block_ctx_for(chain_id, 0, genesis_time) };
         for (i, tx) in genesis.genutil.decoded().map_err(|e| anyhow!(e.message))?.iter().enumerate() {
-            let o = run_tx(&mut state, tx, Mode::Deliver, &ctx, &self.limits, &mut self.sigs);
+            let o = run_tx(&mut state, tx, Mode::Deliver, &ctx, &self.limits, &mut self.sigs, None);
             if !o.is_ok() {
                 bail!("genutil.gen_txs[{i}] failed ({} code {}): {}", o.codespace, o.code, o.log);
             }
@@ -132,6 +156,7 @@ impl App {
         self.storage.commit(prepared)?;
         self.chain_id = chain_id.to_string();
         self.committed = self.storage.snapshot(0);
+        load_consensus_limits(&mut self.limits, &self.committed)?;
         Ok(Genesis { app_hash: hash, validator_updates })
     }
 
@@ -169,8 +194,9 @@ impl App {
             .map_err(|e| anyhow!("begin block {height}: {}", e.message))?;
         let mut events = block.take_events();
         let mut outcomes = Vec::with_capacity(txs.len());
+        let mut gas = self.block_limits.gas().map(|limit| BlockGas { limit, used: 0 });
         for tx in txs {
-            outcomes.push(run_tx(&mut block, tx, Mode::Deliver, &ctx, &self.limits, &mut self.sigs));
+            outcomes.push(run_tx(&mut block, tx, Mode::Deliver, &ctx, &self.limits, &mut self.sigs, gas.as_mut()));
         }
         let before_end = block.events().len();
         let validator_updates = salus_staking::hooks::end_block(&mut block, &ctx)
@@ -190,6 +216,8 @@ impl App {
         let height = prepared.version;
         self.storage.commit(prepared)?;
         self.committed = self.storage.snapshot(height);
+        // Two small reads a block, so the stateless checks follow params the block changed.
+        load_consensus_limits(&mut self.limits, &self.committed)?;
         self.block_time = self.pending_time;
         self.mempool.clear();
         self.mempool_height = height + 1;
@@ -205,7 +233,7 @@ impl App {
         // A refused tx never enters the mempool, so nothing it did (not even its fee and
         // sequence bump, which a failed message keeps in a block) may reach the mempool's state.
         let mut this_tx = Overlay::new(&mempool);
-        let outcome = run_tx(&mut this_tx, tx, mode, &ctx, &self.limits, &mut self.sigs);
+        let outcome = run_tx(&mut this_tx, tx, mode, &ctx, &self.limits, &mut self.sigs, None);
         let (writes, _) = this_tx.into_parts();
         if outcome.is_ok() {
             apply(&mut mempool, writes, Vec::new()).expect("an unmetered overlay accepts every write");
@@ -216,6 +244,14 @@ impl App {
 
     pub fn chain_id(&self) -> &str {
         &self.chain_id
+    }
+
+    pub fn limits(&self) -> &TxLimits {
+        &self.limits
+    }
+
+    pub fn block_limits(&self) -> BlockLimits {
+        self.block_limits
     }
 }
 
@@ -243,6 +279,22 @@ pub fn unix_parts(t: tendermint::Time) -> (i64, u32) {
 /// The time of the last committed block (0 before the first).
 pub fn stored_block_time(state: &impl StateRead) -> (i64, u32) {
     salus_sdk::StateReadExt::get(state, BLOCK_TIME_KEY).ok().flatten().unwrap_or((0, 0))
+}
+
+/// Replaces the consensus part of `limits` (the tx limits and the transfer caps) with what
+/// `state` holds, once genesis has written them.
+pub fn load_consensus_limits(limits: &mut TxLimits, state: &impl StateRead) -> Result<()> {
+    if let Some(auth) = salus_sdk::StateReadExt::get(state, AUTH_PARAMS_KEY).map_err(|e| anyhow!(e.message))? {
+        limits.auth = auth;
+    }
+    limits.token = salus_token::TokenRead::params(state).map_err(|e| anyhow!(e.message))?;
+    Ok(())
+}
+
+/// CometBFT's block limits as InitChain gave them (the defaults before genesis).
+pub fn stored_block_limits(state: &impl StateRead) -> Result<BlockLimits> {
+    let stored = salus_sdk::StateReadExt::get(state, BLOCK_LIMITS_KEY).map_err(|e| anyhow!(e.message))?;
+    Ok(stored.unwrap_or_default())
 }
 
 /// The chain id recorded at genesis.

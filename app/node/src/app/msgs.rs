@@ -15,10 +15,11 @@ pub enum AppMsg {
 }
 
 impl AppMsg {
-    pub fn decode(any: &Any) -> Result<Self, Error> {
+    /// Decodes a message; `token` holds the transfer size caps, checked before the rest is parsed.
+    pub fn decode(any: &Any, token: &salus_token::Params) -> Result<Self, Error> {
         let url = any.type_url.as_str();
         if TokenMsg::TYPE_URLS.contains(&url) {
-            return TokenMsg::decode(any).map(AppMsg::Token);
+            return TokenMsg::decode(any, token).map(AppMsg::Token);
         }
         if DidMsg::TYPE_URLS.contains(&url) {
             return DidMsg::decode(any).map(|m| AppMsg::Did(Box::new(m)));

@@ -3,7 +3,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use salus_sdk::Address;
+use borsh::{BorshDeserialize, BorshSerialize};
+use salus_sdk::{Address, Error, SdkCode};
+use serde::{Deserialize, Serialize};
 
 /// The account that collects fees.
 pub const FEE_COLLECTOR: &str = "fee_collector";
@@ -83,21 +85,69 @@ pub fn parse_gas_prices(s: &str) -> Result<Vec<GasPrice>, String> {
     s.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::parse).collect()
 }
 
-/// The tx pipeline's limits. Everything but `min_gas_prices` is consensus: every validator must
-/// use the same values.
-#[derive(Clone, Debug)]
-pub struct TxLimits {
+/// The tx pipeline's consensus limits: genesis `auth.params`, kept in state. Every validator uses
+/// the same values; they bound what a tx may cost before any gas is charged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthParams {
+    pub max_memo_characters: u64,
     pub max_tx_bytes: u64,
-    pub max_memo_chars: u64,
     pub max_gas_per_tx: u64,
-    /// Validator-local, checked in CheckTx only.
-    pub min_gas_prices: Vec<GasPrice>,
+    pub max_msgs_per_tx: u64,
 }
 
-impl Default for TxLimits {
+impl Default for AuthParams {
     fn default() -> Self {
-        Self { max_tx_bytes: 1024 * 1024, max_memo_chars: 256, max_gas_per_tx: 100_000_000, min_gas_prices: Vec::new() }
+        Self { max_memo_characters: 256, max_tx_bytes: 1024 * 1024, max_gas_per_tx: 100_000_000, max_msgs_per_tx: 100 }
     }
+}
+
+impl AuthParams {
+    pub fn validate(&self) -> Result<(), Error> {
+        let positive = [
+            ("max_memo_characters", self.max_memo_characters),
+            ("max_tx_bytes", self.max_tx_bytes),
+            ("max_gas_per_tx", self.max_gas_per_tx),
+            ("max_msgs_per_tx", self.max_msgs_per_tx),
+        ];
+        if let Some((name, _)) = positive.iter().find(|(_, v)| *v == 0) {
+            return Err(Error::sdk(SdkCode::InvalidRequest, format!("auth.params.{name} must be positive")));
+        }
+        Ok(())
+    }
+}
+
+/// CometBFT's block limits (consensus params `block.max_bytes` and `block.max_gas`), as InitChain
+/// gave them. `max_gas` -1 means unlimited, as in CometBFT.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct BlockLimits {
+    pub max_bytes: i64,
+    pub max_gas: i64,
+}
+
+impl Default for BlockLimits {
+    /// What `salusd init` writes into genesis.
+    fn default() -> Self {
+        Self { max_bytes: 4 * 1024 * 1024, max_gas: 500_000_000 }
+    }
+}
+
+impl BlockLimits {
+    /// The block gas limit, if there is one.
+    pub fn gas(&self) -> Option<u64> {
+        u64::try_from(self.max_gas).ok()
+    }
+}
+
+/// The tx pipeline's limits: the consensus ones, from state, and the validator-local minimum gas
+/// prices, from app.toml.
+#[derive(Clone, Debug, Default)]
+pub struct TxLimits {
+    pub auth: AuthParams,
+    /// The token module's params, for the transfer size caps checked while decoding.
+    pub token: salus_token::Params,
+    /// Validator-local, checked in CheckTx only.
+    pub min_gas_prices: Vec<GasPrice>,
 }
 
 #[cfg(test)]

@@ -39,9 +39,25 @@ pub struct TxOutcome {
     pub events: Vec<Event>,
 }
 
+/// The most bytes of a refused tx's log: CometBFT stores and serves every log, and a log that
+/// echoes a large tx's contents helps nobody.
+pub const MAX_LOG_BYTES: usize = 1024;
+
+/// `message`, cut at a character boundary to at most [`MAX_LOG_BYTES`].
+pub fn short_log(message: &str) -> String {
+    if message.len() <= MAX_LOG_BYTES {
+        return message.to_string();
+    }
+    let mut end = MAX_LOG_BYTES - 40;
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{} ... ({} bytes cut)", &message[..end], message.len() - end)
+}
+
 impl TxOutcome {
     fn failed(err: &Error, gas_wanted: u64, gas_used: u64, events: Vec<Event>) -> Self {
-        Self { code: err.code, codespace: err.codespace, log: err.message.clone(), gas_wanted, gas_used, events }
+        Self { code: err.code, codespace: err.codespace, log: short_log(&err.message), gas_wanted, gas_used, events }
     }
 
     pub fn is_ok(&self) -> bool {
@@ -58,26 +74,41 @@ struct Stateless {
     gas_limit: u64,
 }
 
+/// The gas every tx pays for its bytes, charged first in the ante steps.
+fn size_gas(size: usize) -> u64 {
+    salus_sdk::gas::GasCosts::default().tx_size_per_byte.saturating_mul(size as u64)
+}
+
+/// Everything that does not read state, cheapest first: each step is linear in the tx's bytes, and
+/// message validation (the only step whose cost depends on what the messages hold) runs last,
+/// after the message count, the signature count and the gas for the tx's size are known to pass.
 fn stateless_checks(bytes: &[u8], limits: &TxLimits, height: u64, mode: Mode) -> Result<Stateless, Error> {
-    if bytes.len() as u64 > limits.max_tx_bytes {
+    let auth = &limits.auth;
+    if bytes.len() as u64 > auth.max_tx_bytes {
         return Err(Error::sdk(
             SdkCode::TxTooLarge,
-            format!("tx is {} bytes; the limit is {}", bytes.len(), limits.max_tx_bytes),
+            format!("tx is {} bytes; the limit is {}", bytes.len(), auth.max_tx_bytes),
         ));
     }
     let tx = tx::decode(bytes)?;
-    if tx.body.messages.is_empty() {
+    let count = tx.body.messages.len() as u64;
+    if count == 0 {
         return Err(Error::sdk(SdkCode::InvalidRequest, "tx has no messages: add at least one"));
     }
-    let msgs = tx.body.messages.iter().map(AppMsg::decode).collect::<Result<Vec<_>, _>>()?;
-    for m in &msgs {
-        m.validate_basic()?;
+    if count > auth.max_msgs_per_tx {
+        return Err(Error::sdk(
+            SdkCode::InvalidRequest,
+            format!("tx has {count} messages; the limit is {}: split it into several txs", auth.max_msgs_per_tx),
+        ));
     }
     let memo_chars = tx.body.memo.chars().count() as u64;
-    if memo_chars > limits.max_memo_chars {
+    if memo_chars > auth.max_memo_characters {
         return Err(Error::sdk(
             SdkCode::MemoTooLarge,
-            format!("maximum number of characters is {} but received {memo_chars} characters", limits.max_memo_chars),
+            format!(
+                "maximum number of characters is {} but received {memo_chars} characters",
+                auth.max_memo_characters
+            ),
         ));
     }
     if tx.body.timeout_height > 0 && height > tx.body.timeout_height {
@@ -86,16 +117,39 @@ fn stateless_checks(bytes: &[u8], limits: &TxLimits, height: u64, mode: Mode) ->
             format!("block height: {height}, timeout height: {}: the tx timed out; sign it again with a later --timeout-height", tx.body.timeout_height),
         ));
     }
+    tx::check_sign_mode(&tx.auth_info, mode == Mode::Simulate)?;
+    let fee_proto = tx.auth_info.fee.clone().unwrap_or_default();
+    let gas_limit = fee_proto.gas_limit;
+    if mode != Mode::Simulate {
+        if gas_limit == 0 {
+            return Err(Error::sdk(SdkCode::InvalidGasLimit, "gas limit is 0: set --gas (or --gas auto)"));
+        }
+        if gas_limit > auth.max_gas_per_tx {
+            return Err(Error::sdk(
+                SdkCode::InvalidGasLimit,
+                format!("gas limit {gas_limit} exceeds the maximum of {} per tx", auth.max_gas_per_tx),
+            ));
+        }
+        // The ante steps charge this first; refusing here spares the work below.
+        let for_size = size_gas(tx.size);
+        if gas_limit < for_size {
+            return Err(Error::sdk(
+                SdkCode::OutOfGas,
+                format!("out of gas in location: txSize; gasWanted: {gas_limit}, gasUsed: {for_size}: raise --gas"),
+            ));
+        }
+    }
+    let msgs = tx.body.messages.iter().map(|m| AppMsg::decode(m, &limits.token)).collect::<Result<Vec<_>, _>>()?;
     // Signers, in first-appearance order, as Cosmos SDK collects them.
     let mut signers: Vec<Address> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     for m in &msgs {
         for s in m.signers() {
-            if !signers.contains(&s) {
+            if seen.insert(s) {
                 signers.push(s);
             }
         }
     }
-    tx::check_sign_mode(&tx.auth_info, mode == Mode::Simulate)?;
     if tx.auth_info.signer_infos.len() != signers.len() {
         return Err(Error::sdk(
             SdkCode::Unauthorized,
@@ -106,21 +160,8 @@ fn stateless_checks(bytes: &[u8], limits: &TxLimits, height: u64, mode: Mode) ->
         let code = if tx.signatures.is_empty() { SdkCode::NoSignatures } else { SdkCode::Unauthorized };
         return Err(Error::sdk(code, format!("expected {} signatures, got {}", signers.len(), tx.signatures.len())));
     }
-    let fee_proto = tx.auth_info.fee.clone().unwrap_or_default();
     let fee = Coins::from_proto(&fee_proto.amount)
         .map_err(|e| Error::sdk(SdkCode::InsufficientFee, format!("invalid fee: {}", e.message)))?;
-    let gas_limit = fee_proto.gas_limit;
-    if mode != Mode::Simulate {
-        if gas_limit == 0 {
-            return Err(Error::sdk(SdkCode::InvalidGasLimit, "gas limit is 0: set --gas (or --gas auto)"));
-        }
-        if gas_limit > limits.max_gas_per_tx {
-            return Err(Error::sdk(
-                SdkCode::InvalidGasLimit,
-                format!("gas limit {gas_limit} exceeds the maximum of {} per tx", limits.max_gas_per_tx),
-            ));
-        }
-    }
     if !fee_proto.granter.is_empty() {
         return Err(Error::sdk(SdkCode::NotSupported, "fee grants are not supported: remove fee.granter"));
     }
@@ -129,6 +170,9 @@ fn stateless_checks(bytes: &[u8], limits: &TxLimits, height: u64, mode: Mode) ->
         if !signers.contains(&payer) {
             return Err(Error::sdk(SdkCode::Unauthorized, format!("fee payer {payer} must sign the tx")));
         }
+    }
+    for m in &msgs {
+        m.validate_basic()?;
     }
     Ok(Stateless { tx, msgs, signers, fee, gas_limit })
 }
@@ -152,7 +196,16 @@ fn check_min_fee(fee: &Coins, gas_limit: u64, limits: &TxLimits) -> Result<(), E
     ))
 }
 
-/// Runs one tx against `state`; on return `state` holds what the tx keeps.
+/// The gas left in the block being executed (FinalizeBlock only), as Cosmos' block gas meter.
+#[derive(Clone, Copy, Debug)]
+pub struct BlockGas {
+    pub limit: u64,
+    pub used: u64,
+}
+
+/// Runs one tx against `state`; on return `state` holds what the tx keeps. In a block with a gas
+/// limit, `block_gas` counts what each tx uses; a tx that would go past the limit is refused
+/// before it runs (an honest proposer's block never holds one: ProcessProposal checks).
 pub fn run_tx(
     state: &mut impl StateWrite,
     bytes: &[u8],
@@ -160,17 +213,42 @@ pub fn run_tx(
     block: &BlockCtx,
     limits: &TxLimits,
     sigs: &mut SigCache,
+    block_gas: Option<&mut BlockGas>,
 ) -> TxOutcome {
     let s = match stateless_checks(bytes, limits, block.height, mode) {
         Ok(s) => s,
         Err(e) => return TxOutcome::failed(&e, 0, 0, Vec::new()),
     };
+    if let Some(b) = block_gas {
+        if b.used.saturating_add(s.gas_limit) > b.limit {
+            let e = Error::sdk(
+                SdkCode::OutOfGas,
+                format!("no block gas left to run tx: {} of {} used, the tx wants {}", b.used, b.limit, s.gas_limit),
+            );
+            return TxOutcome::failed(&e, s.gas_limit, 0, Vec::new());
+        }
+        let outcome = run_checked(state, s, mode, block, limits, sigs);
+        b.used = b.used.saturating_add(outcome.gas_used);
+        return outcome;
+    }
+    run_checked(state, s, mode, block, limits, sigs)
+}
+
+fn run_checked(
+    state: &mut impl StateWrite,
+    s: Stateless,
+    mode: Mode,
+    block: &BlockCtx,
+    limits: &TxLimits,
+    sigs: &mut SigCache,
+) -> TxOutcome {
     if mode == Mode::Check {
         if let Err(e) = check_min_fee(&s.fee, s.gas_limit, limits) {
             return TxOutcome::failed(&e, s.gas_limit, 0, Vec::new());
         }
     }
-    let gas = GasMeter::new(if mode == Mode::Simulate { u64::MAX } else { s.gas_limit });
+    // Simulation has no gas limit of its own: it gets the most any tx may use.
+    let gas = GasMeter::new(if mode == Mode::Simulate { limits.auth.max_gas_per_tx } else { s.gas_limit });
     let report_wanted = s.gas_limit;
 
     // Ante: in its own overlay, kept only if every step passes.

@@ -162,8 +162,11 @@ impl QueryHandle {
             time_secs,
             time_nanos,
         };
+        // The consensus limits of the state simulated against, not those the node started with.
+        let mut limits = self.limits.clone();
+        super::load_consensus_limits(&mut limits, snap).map_err(Error::internal)?;
         let mut state = Overlay::new(snap);
-        let outcome = run_tx(&mut state, &bytes, Mode::Simulate, &ctx, &self.limits, &mut SigCache::new(0));
+        let outcome = run_tx(&mut state, &bytes, Mode::Simulate, &ctx, &limits, &mut SigCache::new(0), None);
         if !outcome.is_ok() {
             return Err(Error { codespace: outcome.codespace, code: outcome.code, message: outcome.log });
         }

@@ -49,6 +49,8 @@ pub fn run(a: BenchArgs) -> Result<()> {
     let cfg = BenchConfig { txs: a.txs, block_size: a.block_size, accounts: a.accounts };
     let report = bench::run(&cfg, |step| eprintln!("[bench] {step}"))?;
     let mut table = bench::markdown(&cfg, &report);
+    let worst = crate::bench_worst::run(|step| eprintln!("[bench] {step}"))?;
+    table = format!("{table}\n{}", crate::bench_worst::markdown(&worst));
     println!("{table}");
     if a.e2e {
         if a.rates.is_empty() || a.rates.contains(&0) || a.seconds == 0 {

@@ -132,6 +132,11 @@ impl TestChain {
     }
 
     pub fn with_genesis(genesis: &str) -> Self {
+        Self::with_block_limits(genesis, Default::default())
+    }
+
+    /// A chain whose consensus params set these block limits.
+    pub fn with_block_limits(genesis: &str, limits: salus_node::app::params::BlockLimits) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let app = open_app(dir.path());
         let mut chain = TestChain {
@@ -144,7 +149,7 @@ impl TestChain {
             block_events: Vec::new(),
             updates: Vec::new(),
         };
-        let g = chain.app.init_chain(CHAIN_ID, 1, Self::time(0), genesis.as_bytes()).unwrap();
+        let g = chain.app.init_chain(CHAIN_ID, 1, Self::time(0), genesis.as_bytes(), limits).unwrap();
         let set: Vec<_> =
             g.validator_updates.iter().map(|u| (salus_staking::types::consensus_address(&u.pubkey), u.power)).collect();
         chain.sets.insert(1, set.clone());
