@@ -10,6 +10,13 @@ use crate::dec::Dec;
 /// Tokens per unit of consensus power (Cosmos' `DefaultPowerReduction`).
 pub const POWER_REDUCTION: u128 = 1_000_000;
 
+/// The most validators a set may hold.
+pub const MAX_SET_SIZE: u32 = 1000;
+
+/// CometBFT refuses a validator set whose total power passes `i64::MAX / 8` (and the chain would
+/// halt): each validator's power is capped so that a full set stays below it.
+pub const MAX_VALIDATOR_POWER: u64 = (i64::MAX as u64 / 8) / MAX_SET_SIZE as u64;
+
 fn invalid(msg: String) -> Error {
     Error::sdk(SdkCode::InvalidRequest, msg)
 }
@@ -51,6 +58,9 @@ impl StakingParams {
             return Err(invalid(
                 "staking.params: max_validators, max_entries and historical_entries must be positive".into(),
             ));
+        }
+        if self.max_validators > MAX_SET_SIZE {
+            return Err(invalid(format!("staking.params.max_validators must be at most {MAX_SET_SIZE}")));
         }
         salus_sdk::coin::validate_denom(&self.bond_denom)?;
         if self.min_commission_rate > Dec::ONE {

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::dec::{Dec, DecCoins};
 use crate::error::StakingError;
-use crate::params::POWER_REDUCTION;
+use crate::params::{MAX_VALIDATOR_POWER, POWER_REDUCTION};
 
 /// A point in block time.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, BorshSerialize, BorshDeserialize)]
@@ -175,7 +175,7 @@ impl Validator {
 
     /// Consensus power: whole multiples of the power reduction.
     pub fn power(&self) -> u64 {
-        (self.tokens / POWER_REDUCTION).min(i64::MAX as u128) as u64
+        (self.tokens / POWER_REDUCTION).min(u128::from(MAX_VALIDATOR_POWER)) as u64
     }
 
     /// Power counted for the validator set: zero when jailed.
@@ -320,4 +320,33 @@ pub struct Misbehavior {
 pub struct BlockInfo {
     pub votes: Vec<VoteInfo>,
     pub misbehavior: Vec<Misbehavior>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::MAX_SET_SIZE;
+
+    #[test]
+    fn a_full_set_of_the_largest_validators_stays_within_cometbft_total_power() {
+        let v = |tokens: u128| Validator {
+            operator: Address([1; 20]),
+            consensus_pubkey: [2; 32],
+            jailed: false,
+            status: BondStatus::Bonded,
+            tokens,
+            delegator_shares: Dec::ZERO,
+            description: Description::default(),
+            unbonding_height: 0,
+            unbonding_time: Time::default(),
+            commission: CommissionRates { rate: Dec::ZERO, max_rate: Dec::ONE, max_change_rate: Dec::ONE },
+            commission_update_time: Time::default(),
+            min_self_delegation: 1,
+        };
+        assert_eq!(v(5_999_999).power(), 5);
+        let largest = v(u128::MAX).power();
+        assert_eq!(largest, MAX_VALIDATOR_POWER);
+        let total = u128::from(largest) * u128::from(MAX_SET_SIZE);
+        assert!(total <= (i64::MAX / 8) as u128, "CometBFT's MaxTotalVotingPower");
+    }
 }
