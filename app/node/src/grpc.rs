@@ -1,6 +1,10 @@
 //! The gRPC server. Every Cosmos method path (`/cosmos.bank.v1beta1.Query/Balance`, ...) is served
 //! by the same query router as ABCI Query, so the two can never disagree. Honours the
 //! `x-cosmos-block-height` header and answers with it.
+//!
+//! Requests are answered on tokio's blocking threads, a bounded number at a time: at most
+//! `max-concurrent-requests` over all connections and `concurrency-per-connection` on one
+//! (app.toml's `[grpc]`); more wait their turn.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -15,6 +19,27 @@ use crate::app::query::{grpc_code, NodeInfoCache};
 use crate::app::QueryHandle;
 
 pub const HEIGHT_HEADER: &str = "x-cosmos-block-height";
+
+/// gRPC requests served at once over all connections, unless app.toml says otherwise.
+pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
+/// gRPC requests served at once on one connection, unless app.toml says otherwise.
+pub const DEFAULT_CONCURRENCY_PER_CONNECTION: usize = 8;
+
+/// How much of the node gRPC may use at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GrpcLimits {
+    pub max_concurrent_requests: usize,
+    pub concurrency_per_connection: usize,
+}
+
+impl Default for GrpcLimits {
+    fn default() -> Self {
+        Self {
+            max_concurrent_requests: DEFAULT_MAX_CONCURRENT_REQUESTS,
+            concurrency_per_connection: DEFAULT_CONCURRENCY_PER_CONNECTION,
+        }
+    }
+}
 
 /// Passes protobuf bodies through untouched; the router decodes them.
 #[derive(Clone, Copy, Default)]
@@ -90,7 +115,25 @@ impl tonic::server::UnaryService<Vec<u8>> for Method {
 }
 
 /// Serves gRPC on `addr` until the process stops.
-pub async fn serve(addr: SocketAddr, queries: QueryHandle, node_info: NodeInfoCache) -> anyhow::Result<()> {
+pub async fn serve(
+    addr: SocketAddr,
+    queries: QueryHandle,
+    node_info: NodeInfoCache,
+    limits: GrpcLimits,
+) -> anyhow::Result<()> {
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("gRPC server on {addr}: {e}"))?;
+    serve_on(listener, queries, node_info, limits).await
+}
+
+/// Serves gRPC on a bound listener until the process stops.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    queries: QueryHandle,
+    node_info: NodeInfoCache,
+    limits: GrpcLimits,
+) -> anyhow::Result<()> {
+    let addr = listener.local_addr()?;
     let handler = tower::service_fn(move |req: http::Request<axum::body::Body>| {
         let method =
             Method { path: req.uri().path().to_string(), queries: queries.clone(), node_info: node_info.clone() };
@@ -106,10 +149,14 @@ pub async fn serve(addr: SocketAddr, queries: QueryHandle, node_info: NodeInfoCa
     let v1alpha = reflection(tonic_reflection::server::Builder::configure()).build_v1alpha()?;
     // Reflection has its own routes; every other path goes to the query router.
     let router = tonic::service::Routes::new(v1).add_service(v1alpha).into_axum_router().fallback_service(handler);
-    tracing::info!(%addr, "gRPC server listening (with reflection)");
+    tracing::info!(%addr, ?limits, "gRPC server listening (with reflection)");
+    let incoming = tonic::transport::server::TcpIncoming::from_listener(listener, true, None)
+        .map_err(|e| anyhow::anyhow!("gRPC server on {addr}: {e}"))?;
     tonic::transport::Server::builder()
+        .concurrency_limit_per_connection(limits.concurrency_per_connection.max(1))
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(limits.max_concurrent_requests.max(1)))
         .add_routes(tonic::service::Routes::from(router))
-        .serve(addr)
+        .serve_with_incoming(incoming)
         .await
         .map_err(|e| anyhow::anyhow!("gRPC server on {addr}: {e}"))
 }

@@ -1,12 +1,12 @@
 //! The ABCI 2.0 (CometBFT v0.38) service. tower-abci's split service gives the app one owner and
-//! feeds it consensus, mempool, info and snapshot requests in priority order.
+//! feeds it consensus, mempool and snapshot requests in priority order; the node answers the info
+//! connection (Info, Query, Echo) apart, from committed storage (`super::info`).
 
 use std::future::{ready, Ready};
 use std::task::{Context, Poll};
 
 use salus_sdk::Event;
 use tendermint::abci::{response, types::ExecTxResult, Code, Event as AbciEvent, EventAttributeIndexExt};
-use tendermint::merkle::proof::{ProofOp, ProofOps};
 use tendermint::v0_38::abci::{Request, Response};
 use tower::Service;
 use tower_abci::BoxError;
@@ -14,7 +14,7 @@ use tower_abci::BoxError;
 use salus_staking::{BlockInfo, Misbehavior, ValidatorUpdate, VoteInfo};
 
 use super::pipeline::TxOutcome;
-use super::query::{grpc_code, NodeInfoCache};
+use super::query::NodeInfoCache;
 use super::{App, QueryHandle};
 
 pub struct AbciService {
@@ -127,20 +127,10 @@ impl AbciService {
         Ok(match req {
             Request::Echo(e) => Response::Echo(response::Echo { message: e.message }),
             Request::Flush => Response::Flush,
-            Request::Info(_) => {
-                // Before genesis: height 0 and an empty hash, so CometBFT sends InitChain.
-                let (height, hash) = match self.app.last_committed()? {
-                    Some((h, hash)) => (h, hash.to_vec()),
-                    None => (0, Vec::new()),
-                };
-                Response::Info(response::Info {
-                    data: "salus".into(),
-                    version: self.app_version.clone(),
-                    app_version: 1,
-                    last_block_height: height.try_into()?,
-                    last_block_app_hash: hash.try_into()?,
-                })
-            }
+            // The node serves these on the info connection (`super::info::InfoService`); they are
+            // answered here too, from the same committed storage, for anything that sends them
+            // to the App.
+            Request::Info(_) => Response::Info(super::info::info_response(&self.queries, &self.app_version)?),
             Request::InitChain(ic) => {
                 let block = &ic.consensus_params.block;
                 let limits = super::params::BlockLimits {
@@ -171,7 +161,7 @@ impl AbciService {
                     app_hash: g.app_hash.to_vec().try_into()?,
                 })
             }
-            Request::Query(q) => Response::Query(self.query(q)),
+            Request::Query(q) => Response::Query(super::info::query_response(&self.queries, &self.node_info, q)),
             Request::CheckTx(c) => {
                 let recheck = matches!(c.kind, tendermint::abci::request::CheckTxKind::Recheck);
                 let o = self.app.check_tx(&c.tx, recheck);
@@ -226,34 +216,6 @@ impl AbciService {
                 reject_senders: Vec::new(),
             }),
         })
-    }
-
-    fn query(&self, q: tendermint::abci::request::Query) -> response::Query {
-        let is_grpc = !q.path.trim_start_matches('/').starts_with("store/");
-        match self.queries.query(&q.path, &q.data, q.height.value(), q.prove, &self.node_info) {
-            Ok(a) => response::Query {
-                key: a.key.into(),
-                value: a.value.into(),
-                proof: a.proof.map(|ops| ProofOps {
-                    ops: ops
-                        .into_iter()
-                        .map(|op| ProofOp { field_type: op.kind, key: op.key, data: op.data })
-                        .collect(),
-                }),
-                height: a.height.try_into().unwrap_or_default(),
-                ..Default::default()
-            },
-            Err(e) => response::Query {
-                code: Code::from(e.code),
-                codespace: e.codespace.to_string(),
-                log: if is_grpc {
-                    format!("rpc error: code = {:?} desc = {}", grpc_code(&e), e.message)
-                } else {
-                    e.message
-                },
-                ..Default::default()
-            },
-        }
     }
 }
 

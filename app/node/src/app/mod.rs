@@ -3,6 +3,7 @@
 
 pub mod abci;
 pub mod genesis;
+pub mod info;
 pub mod msgs;
 pub mod params;
 pub mod pipeline;

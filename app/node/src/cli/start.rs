@@ -10,6 +10,7 @@ use salus_proto::cosmos::base::tendermint::v1beta1 as cmt;
 use salus_proto::tendermint_proto::p2p;
 
 use crate::app::abci::AbciService;
+use crate::app::info::InfoService;
 use crate::app::params::{parse_gas_prices, TxLimits};
 use crate::app::query::NodeInfoCache;
 use crate::app::App;
@@ -61,17 +62,25 @@ pub fn start(home: &Home, a: StartArgs) -> Result<()> {
     }
     let queries = app.query_handle();
     let node_info: NodeInfoCache = Arc::new(RwLock::new(None));
+    let app_version: String = env!("CARGO_PKG_VERSION").into();
     let service = AbciService {
         app,
         index: crate::app::abci::EventIndex::new(&cfg.index_events),
         queries: queries.clone(),
         node_info: node_info.clone(),
-        app_version: env!("CARGO_PKG_VERSION").into(),
+        app_version: app_version.clone(),
+    };
+    // Info, Query and Echo are answered from committed storage, not by the App that owns
+    // consensus, so a heavy query never holds up a block.
+    let info = InfoService::new(queries.clone(), node_info.clone(), app_version, cfg.abci.max_concurrent_queries);
+    let grpc_limits = crate::grpc::GrpcLimits {
+        max_concurrent_requests: cfg.grpc.max_concurrent_requests,
+        concurrency_per_connection: cfg.grpc.concurrency_per_connection,
     };
 
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     runtime.block_on(async move {
-        let (consensus, mempool, snapshot, info) = tower_abci::v038::split::service(service, 100);
+        let (consensus, mempool, snapshot, _info_on_the_app) = tower_abci::v038::split::service(service, 100);
         let server = tower_abci::v038::Server::builder()
             .consensus(consensus)
             .mempool(mempool)
@@ -87,7 +96,7 @@ pub fn start(home: &Home, a: StartArgs) -> Result<()> {
                 cfg.grpc.address.parse().with_context(|| format!("grpc.address `{}`", cfg.grpc.address))?;
             let (q, n) = (queries.clone(), node_info.clone());
             tokio::spawn(async move {
-                if let Err(e) = crate::grpc::serve(addr, q, n).await {
+                if let Err(e) = crate::grpc::serve(addr, q, n, grpc_limits).await {
                     tracing::error!("{e:#}");
                 }
             });
