@@ -262,3 +262,39 @@ fn signing_infos_and_a_delegators_lists_come_in_pages() {
     let expected: Vec<String> = (0..DELEGATORS).step_by(5).map(|i| addr(2, i).to_string()).collect();
     assert_eq!(follow(7, false, page).0, expected);
 }
+
+/// The CLI's flags make the request, and its JSON prints the pagination as Cosmos CLIs do.
+#[test]
+fn the_cli_pages_with_cosmos_flags_and_prints_next_key() {
+    use base64::Engine;
+    use clap::Parser;
+    use salus_staking::cli::{QueryCmd, StakingQueryCmd};
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        cmd: StakingQueryCmd,
+    }
+    let (_d, storage) = chain();
+    let snap = storage.snapshot(2);
+    let run = |args: &[&str]| -> serde_json::Value {
+        let cli = Cli::try_parse_from([&["staking"], args].concat()).unwrap();
+        let req = QueryCmd::Staking(&cli.cmd).request().unwrap();
+        let bytes = query::handle(&snap, req.path, &req.data).unwrap().unwrap();
+        QueryCmd::Staking(&cli.cmd).response_json(&bytes).unwrap()
+    };
+    let first = run(&["validators", "--limit", "3"]);
+    assert_eq!(first["validators"].as_array().unwrap().len(), 3);
+    let next = first["pagination"]["next_key"].as_str().unwrap().to_string();
+    assert_eq!(base64::engine::general_purpose::STANDARD.decode(&next).unwrap(), addr(1, 3).as_bytes());
+    assert_eq!(first["pagination"]["total"], "0");
+    let second = run(&["validators", "--limit", "3", "--page-key", &next]);
+    assert_eq!(second["validators"][0]["operatorAddress"], addr(1, 3).to_valoper());
+    let last = run(&["validators", "--page", "84", "--limit", "3", "--count-total"]);
+    assert_eq!(last["validators"].as_array().unwrap().len(), 1, "250 = 83 * 3 + 1");
+    assert_eq!(last["pagination"], serde_json::json!({ "next_key": null, "total": "250" }));
+    let newest = run(&["delegations-to", &addr(1, 0).to_valoper(), "--limit", "1", "--reverse"]);
+    let top = newest["delegationResponses"][0]["delegation"]["delegatorAddress"].as_str().unwrap();
+    assert_eq!(top, addr(2, DELEGATORS - 1).to_string());
+    assert!(Cli::try_parse_from(["staking", "validators", "--offset", "1", "--page-key", "AA=="]).is_err());
+}
