@@ -77,6 +77,13 @@ async fn grpc_answers_cosmos_queries_at_any_height() {
         .unwrap()
         .into_inner();
     assert_eq!(infos.info.len(), 1);
+
+    // Lists come in pages: one validator a page, counted, and nothing after it.
+    use salus_proto::cosmos::base::query::v1beta1::PageRequest;
+    let pagination = Some(PageRequest { limit: 1, count_total: true, ..Default::default() });
+    let page = st.validators(staking::QueryValidatorsRequest { status: String::new(), pagination }).await.unwrap();
+    let page = page.into_inner().pagination.unwrap();
+    assert_eq!((page.total, page.next_key.is_empty()), (1, true));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
