@@ -14,8 +14,8 @@ fn main() {
 
     // Salus' packages may import the Cosmos declarations (pagination); their Rust types are
     // cosmos-sdk-proto's, not generated again.
-    let own = protox::compile(&salus, [".", "interfaces"])
-        .unwrap_or_else(|e| panic!("proto/salus does not compile: {e:?}"));
+    let own =
+        protox::compile(&salus, [".", "interfaces"]).unwrap_or_else(|e| panic!("proto/salus does not compile: {e:?}"));
     let own_files = own.file.clone();
     prost_build::Config::new()
         .enable_type_names()
