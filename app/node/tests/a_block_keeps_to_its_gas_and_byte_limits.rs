@@ -70,3 +70,20 @@ fn proposals_are_filled_up_to_both_limits_and_an_honest_block_is_never_rejected(
     let small = BlockLimits { max_bytes: two_bytes, max_gas: -1 };
     assert!(process(&txs[..3], &limits, small).is_err(), "over the block's bytes");
 }
+
+#[test]
+fn a_tx_that_runs_out_of_gas_counts_its_limit_not_the_charge_that_broke_it() {
+    let (alice, bob) = (key(1), key(2));
+    let limits = BlockLimits { max_bytes: 1 << 22, max_gas: 220_000 };
+    let mut chain =
+        TestChain::with_block_limits(&genesis_json(&[(&alice, 1_000_000_000), (&bob, 1_000_000_000)]), limits);
+    let short = TxSpec { gas: 20_000, fee: "1000usalus".parse().unwrap(), ..chain.spec(&alice) };
+    let full = TxSpec { gas: 200_000, fee: "1000usalus".parse().unwrap(), ..chain.spec(&bob) };
+    let out = chain.block(vec![
+        sign(&alice, vec![send_msg(&alice.address, &bob.address, "1")], &short),
+        sign(&bob, vec![send_msg(&bob.address, &alice.address, "1")], &full),
+    ]);
+    assert_code(&out[0], "sdk", 11);
+    assert!(out[0].gas_used > 20_000, "the charge that ran out went past the limit: {}", out[0].gas_used);
+    assert!(out[1].is_ok(), "20,000 + 200,000 fit in 220,000: {:?}", out[1]);
+}

@@ -265,7 +265,11 @@ impl PageArgs {
             Some(0) => {
                 return Err(Error::sdk(SdkCode::InvalidRequest, "--page counts from 1"));
             }
-            Some(page) => (page - 1).saturating_mul(self.limit),
+            // The node serves pages of the limit it applies, so pages count in that limit.
+            Some(page) => (page - 1).saturating_mul(match self.limit as usize {
+                0 => DEFAULT_LIMIT as u64,
+                l => l.min(MAX_LIMIT) as u64,
+            }),
             None => self.offset,
         };
         if !key.is_empty() && offset > 0 {
@@ -507,6 +511,10 @@ mod tests {
         assert_eq!((req.key, req.offset, req.limit, req.reverse), (vec![0, 1, 0xfe], 0, 100, true));
         let paged = PageArgs { page: Some(3), limit: 20, ..Default::default() }.to_request().unwrap();
         assert_eq!((paged.offset, paged.limit), (40, 20));
+        let over = PageArgs { page: Some(3), limit: 5000, ..Default::default() }.to_request().unwrap();
+        assert_eq!(over.offset, 2 * MAX_LIMIT as u64, "pages count in the limit the node applies");
+        let unset = PageArgs { page: Some(2), limit: 0, ..Default::default() }.to_request().unwrap();
+        assert_eq!(unset.offset, DEFAULT_LIMIT as u64);
         assert!(PageArgs { page: Some(0), ..Default::default() }.to_request().is_err());
         let both = PageArgs { page_key: Some("AAE=".into()), offset: 2, ..Default::default() };
         assert!(both.to_request().unwrap_err().is(SdkCode::InvalidRequest));

@@ -167,7 +167,9 @@ pub fn no_validator(val: &Address) -> Error {
 
 /// Queue keys due at `now`, in time order, read from where the queue was last processed (the
 /// store keeps every version, so a full scan would pay for every entry the queue ever held).
-/// Moves the queue's head to `now`: nothing is ever queued at or before the current block time.
+/// Moves the queue's head to `now`. An entry may be queued at or before the current block time
+/// (leaving an unbonding validator completes with it), but never before the previous block's:
+/// that validator would have completed its unbonding then.
 fn due(state: &mut impl StateWrite, queue: &[u8], now: Time) -> Result<Vec<Vec<u8>>, Error> {
     let head: Time = state.get(&keys::queue_head(queue))?.unwrap_or_default();
     let after_now = Time { secs: now.secs, nanos: now.nanos.saturating_add(1) };

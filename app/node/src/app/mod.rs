@@ -141,6 +141,8 @@ impl App {
             .map_err(|e| anyhow!(e.message))?;
         salus_sdk::StateWriteExt::put(&mut state, BLOCK_LIMITS_KEY.to_vec(), &block_limits)
             .map_err(|e| anyhow!(e.message))?;
+        // Gentxs meet the genesis' own limits, not the defaults.
+        load_consensus_limits(&mut self.limits, &state)?;
         self.block_limits = block_limits;
         let ctx = BlockCtx { height: 0, ..self.block_ctx_for(chain_id, 0, genesis_time) };
         for (i, tx) in genesis.genutil.decoded().map_err(|e| anyhow!(e.message))?.iter().enumerate() {

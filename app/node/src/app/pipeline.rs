@@ -227,8 +227,11 @@ pub fn run_tx(
             );
             return TxOutcome::failed(&e, s.gas_limit, 0, Vec::new());
         }
+        let wanted = s.gas_limit;
         let outcome = run_checked(state, s, mode, block, limits, sigs);
-        b.used = b.used.saturating_add(outcome.gas_used);
+        // What a tx used up to its limit, as Cosmos' GasConsumedToLimit: the one charge that took a
+        // tx past its limit must not eat the block's gas that later txs were budgeted.
+        b.used = b.used.saturating_add(outcome.gas_used.min(wanted));
         return outcome;
     }
     run_checked(state, s, mode, block, limits, sigs)

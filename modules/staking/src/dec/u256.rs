@@ -180,7 +180,8 @@ impl U256 {
 
     /// Parses a string of decimal digits; `None` if it is empty, not all digits, or too large.
     pub fn parse_decimal(s: &str) -> Option<U256> {
-        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        // 2^256 has 78 digits: a longer string (leading zeros included) is refused before the work.
+        if s.is_empty() || s.len() > 78 || !s.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
         let ten = U256::from_u128(10);
@@ -253,6 +254,9 @@ mod tests {
     #[test]
     fn decimal_strings_round_trip() {
         let max = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
+        assert_eq!(U256::parse_decimal(&format!("0{max}")), None, "79 digits are refused before any work");
+        assert_eq!(U256::parse_decimal(&"0".repeat(1 << 20)), None);
+        assert_eq!(U256::parse_decimal(&"0".repeat(77)), Some(U256::ZERO));
         assert_eq!(U256::MAX.to_string(), max);
         assert_eq!(U256::parse_decimal(max), Some(U256::MAX));
         assert_eq!(
