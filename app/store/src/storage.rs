@@ -38,6 +38,9 @@ type SubstoreChange<'a> = (&'a [u8], Option<&'a Vec<u8>>);
 #[derive(Clone)]
 pub struct Storage {
     db: Arc<DB>,
+    /// Key prefixes (main substore) whose deleted keys keep no history: see
+    /// [`Storage::without_history_under`].
+    history_free: Arc<Vec<Vec<u8>>>,
 }
 
 /// A version whose roots are computed but which is not yet durable.
@@ -251,7 +254,7 @@ impl Storage {
             .map(|name| ColumnFamilyDescriptor::new(name, Options::default()));
         let db = DB::open_cf_descriptors(&opts, path, cfs)
             .with_context(|| format!("opening the state database at {}", path.display()))?;
-        Ok(Self { db: Arc::new(db) })
+        Ok(Self { db: Arc::new(db), history_free: Arc::default() })
     }
 
     /// The last committed version, or `None` for a new store.
@@ -279,6 +282,16 @@ impl Storage {
 
     /// Computes the roots of `version` from the previous version plus `changes`, and the write
     /// batch that makes it durable. Writes nothing.
+    /// Deleting a key under one of `prefixes` erases every version of it instead of recording a
+    /// deletion, so scans under those prefixes never step over keys deleted long ago (the store
+    /// otherwise keeps them, and a scan pays for each). For indexes that are read at the latest
+    /// height only and rewritten as they change: at a past height such a key reads as absent
+    /// once it has been deleted. The app hash is unaffected: the tree records the deletion.
+    pub fn without_history_under(mut self, prefixes: &[&[u8]]) -> Self {
+        self.history_free = Arc::new(prefixes.iter().map(|p| p.to_vec()).collect());
+        self
+    }
+
     pub fn prepare(&self, version: u64, changes: &Changes) -> Result<Prepared> {
         match self.latest_version()? {
             Some(latest) if version != latest + 1 => {
@@ -331,7 +344,11 @@ impl Storage {
                 }
                 None => stored.push(TOMBSTONE),
             }
-            batch.put_cf(values_cf, keys::value_key(sub, key, version), stored);
+            if value.is_none() && sub == Substore::Main && self.history_free.iter().any(|p| key.starts_with(p)) {
+                self.erase_history(batch, values_cf, sub, key)?;
+            } else {
+                batch.put_cf(values_cf, keys::value_key(sub, key, version), stored);
+            }
             batch.put_cf(preimages_cf, preimage_db_key(sub, &key_hash), key);
             set.push((key_hash, value.cloned()));
         }
@@ -343,6 +360,28 @@ impl Storage {
             batch.put_cf(nodes_cf, node_db_key(sub, node_key), bytes);
         }
         Ok(root.0)
+    }
+
+    /// Deletes every stored version of `key`.
+    fn erase_history(
+        &self,
+        batch: &mut WriteBatch,
+        values_cf: &rocksdb::ColumnFamily,
+        sub: Substore,
+        key: &[u8],
+    ) -> Result<()> {
+        let head = keys::value_key_head(sub, key);
+        let mut it = self.db.raw_iterator_cf(values_cf);
+        it.seek(&head);
+        while let Some(raw) = it.key() {
+            if !(raw.len() == head.len() + 8 && raw.starts_with(&head)) {
+                break;
+            }
+            batch.delete_cf(values_cf, raw);
+            it.next();
+        }
+        it.status()?;
+        Ok(())
     }
 
     /// Makes a prepared version durable in one atomic write.
@@ -527,6 +566,40 @@ mod tests {
         assert_eq!(keys(b"ibc/x/", true), vec![b"ibc/x/2".to_vec(), b"ibc/x/1".to_vec()]);
         let first = s.snapshot(0).range_limit(b"", b"", b"\xff", 1, false).unwrap();
         assert_eq!(first, vec![(b"a".to_vec(), b"1".to_vec())]);
+    }
+
+    #[test]
+    fn a_deleted_key_under_a_history_free_prefix_leaves_nothing_for_scans_to_step_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Storage::open(dir.path()).unwrap().without_history_under(&[b"idx/"]);
+        let put = |k: &[u8]| (k.to_vec(), Some(b"v".to_vec()));
+        s.commit(s.prepare(0, &[put(b"idx/1"), put(b"idx/2"), put(b"other/1")].into_iter().collect()).unwrap())
+            .unwrap();
+        s.commit(s.prepare(1, &changes(&[(b"idx/1", None), (b"other/1", None)])).unwrap()).unwrap();
+        let raw_entries = |prefix: &[u8]| {
+            let scan = keys::value_scan_prefix(Substore::Main, prefix);
+            let mut it = s.db.raw_iterator_cf(cf(&s.db, CF_VALUES).unwrap());
+            it.seek(&scan);
+            let mut n = 0;
+            while it.key().is_some_and(|k| k.starts_with(&scan)) {
+                n += 1;
+                it.next();
+            }
+            n
+        };
+        assert_eq!(raw_entries(b"idx/"), 1, "idx/1's versions are gone; idx/2 stays");
+        assert_eq!(raw_entries(b"other/"), 2, "elsewhere a deletion is recorded beside the old version");
+        let latest = s.snapshot(1);
+        assert_eq!(latest.get(b"idx/1").unwrap(), None);
+        assert_eq!(latest.prefix(b"idx/").unwrap(), vec![(b"idx/2".to_vec(), b"v".to_vec())]);
+        assert_eq!(s.snapshot(0).get(b"other/1").unwrap(), Some(b"v".to_vec()), "history kept elsewhere");
+        // The tree recorded the deletion: the app hash is that of a store with history.
+        let plain = tempfile::tempdir().unwrap();
+        let p = Storage::open(plain.path()).unwrap();
+        p.commit(p.prepare(0, &[put(b"idx/1"), put(b"idx/2"), put(b"other/1")].into_iter().collect()).unwrap())
+            .unwrap();
+        p.commit(p.prepare(1, &changes(&[(b"idx/1", None), (b"other/1", None)])).unwrap()).unwrap();
+        assert_eq!(p.app_hash(1).unwrap(), s.app_hash(1).unwrap());
     }
 
     #[test]

@@ -11,6 +11,9 @@ pub const LAST_POWER_PREFIX: &[u8] = b"staking/last_power/";
 /// Validators that could be in the set (unjailed, with power), highest power first, then by
 /// operator: the set is read from the front of this index, whatever the number of validators.
 pub const BY_POWER_PREFIX: &[u8] = b"staking/by_power/";
+/// Indexes read only at the latest height, every block: the store keeps no history of their
+/// deleted keys, which every read of them would otherwise step over.
+pub const HISTORY_FREE_PREFIXES: &[&[u8]] = &[BY_POWER_PREFIX, LAST_POWER_PREFIX];
 pub const DELEGATION_PREFIX: &[u8] = b"staking/delegation/";
 pub const DELEGATION_BY_VAL_PREFIX: &[u8] = b"staking/delegation_by_val/";
 pub const UNBONDING_PREFIX: &[u8] = b"staking/unbonding/";

@@ -65,6 +65,9 @@ impl App {
     /// The consensus part of `limits` (everything but the minimum gas prices) is replaced by what
     /// state holds once genesis has run.
     pub fn new(storage: Storage, mut limits: TxLimits) -> Result<Self> {
+        // Indexes rewritten at every change and read only at the latest height: their deleted
+        // keys keep no history, so reading the set does not slow down as validators come and go.
+        let storage = storage.without_history_under(salus_staking::keys::HISTORY_FREE_PREFIXES);
         let version = storage.latest_version()?.unwrap_or(0);
         let committed = storage.snapshot(version);
         let chain_id = stored_chain_id(&committed);
