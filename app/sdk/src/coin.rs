@@ -165,24 +165,15 @@ impl Coins {
         Ok(Coins(out))
     }
 
-    /// The sum of many sets in O(n log n) for n coins in all, whatever their denoms (adding them
+    /// The sum of many sets in O(n log d) for n coins of d distinct denoms in all (adding them
     /// one by one would copy the running total each time: quadratic in the number of denoms).
     pub fn checked_sum<'a>(sets: impl IntoIterator<Item = &'a Coins>) -> Result<Coins, Error> {
-        let mut all: Vec<&Coin> = sets.into_iter().flat_map(|c| c.0.iter()).collect();
-        all.sort_by(|a, b| a.denom.cmp(&b.denom));
-        let mut out: Vec<Coin> = Vec::new();
-        for c in all {
-            match out.last_mut() {
-                Some(last) if last.denom == c.denom => {
-                    last.amount = last
-                        .amount
-                        .checked_add(c.amount)
-                        .ok_or_else(|| invalid(format!("sum of {} overflows", c.denom)))?;
-                }
-                _ => out.push(c.clone()),
-            }
+        let mut sums: std::collections::BTreeMap<&str, u128> = std::collections::BTreeMap::new();
+        for c in sets.into_iter().flat_map(|c| c.0.iter()) {
+            let sum = sums.entry(c.denom.as_str()).or_default();
+            *sum = sum.checked_add(c.amount).ok_or_else(|| invalid(format!("sum of {} overflows", c.denom)))?;
         }
-        Ok(Coins(out))
+        Ok(Coins(sums.into_iter().map(|(denom, amount)| Coin::new(amount, denom)).collect()))
     }
 
     /// How many denoms the set holds.

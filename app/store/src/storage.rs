@@ -99,36 +99,7 @@ fn scan_range(
     to: Option<&[u8]>,
     version: u64,
 ) -> Result<KeyValues> {
-    let scan = keys::value_scan_prefix(sub, prefix);
-    let mut it = db.raw_iterator_cf(cf(db, CF_VALUES)?);
-    let mut out = Vec::new();
-    it.seek(keys::value_scan_prefix(sub, from));
-    while let Some(raw) = it.key() {
-        if !raw.starts_with(&scan) {
-            break;
-        }
-        let (key, _) = keys::decode_value_key(raw).ok_or_else(|| anyhow!("corrupt key in the store"))?;
-        if to.is_some_and(|to| key.as_slice() >= to) {
-            break;
-        }
-        // Jump to the newest entry of this key that is not newer than `version`.
-        it.seek(keys::value_key(sub, &key, version));
-        if let (Some(raw), Some(val)) = (it.key(), it.value()) {
-            if let Some((found, _)) = keys::decode_value_key(raw) {
-                if found == key {
-                    if let Some(v) = decode_stored(val)? {
-                        out.push((key.clone(), v));
-                    }
-                }
-            }
-        }
-        // Past every version of this key: the head followed by the largest possible suffix.
-        let mut next = keys::value_key_head(sub, &key);
-        next.extend_from_slice(&[0xFF; 9]);
-        it.seek(&next);
-    }
-    it.status()?;
-    Ok(out)
+    scan_range_limit(db, sub, prefix, from, to, version, usize::MAX, false, None)
 }
 
 /// The smallest byte string greater than every string that starts with `prefix`, or `None` when

@@ -68,17 +68,7 @@ pub fn by_power(power: u64, op: &Address) -> Vec<u8> {
     [BY_POWER_PREFIX, &(u64::MAX - power).to_be_bytes(), op.as_bytes()].concat()
 }
 
-/// The key just past every key under `prefix`.
-pub fn prefix_end(prefix: &[u8]) -> Vec<u8> {
-    let mut end = prefix.to_vec();
-    while let Some(last) = end.pop() {
-        if last < 0xFF {
-            end.push(last + 1);
-            return end;
-        }
-    }
-    vec![0xFF; prefix.len() + 1]
-}
+pub use salus_sdk::pagination::prefix_end;
 
 /// The operator a power-index key names.
 pub fn by_power_operator(key: &[u8]) -> Option<Address> {
