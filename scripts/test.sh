@@ -29,6 +29,6 @@ say "format and lints"
 tier "format" cargo fmt --all -- --check
 tier "clippy" cargo clippy --workspace --all-targets -- -D warnings
 say "unit, scenario and end-to-end tests"
-tier "rust tests (unit, scenario, e2e)" cargo test --workspace --no-fail-fast -- --test-threads 2
+tier "rust tests" cargo test --workspace --no-fail-fast -- --test-threads 2
 say "cosmjs: an unmodified SigningStargateClient against a real chain"
 tier "cosmjs" bash -c 'cd tests/cosmjs && node --test cosmjs.test.mjs'
