@@ -251,18 +251,21 @@ impl Storage {
         self.root(Substore::Main, version)
     }
 
-    /// Computes the roots of `version` from the previous version plus `changes`, and the write
-    /// batch that makes it durable. Writes nothing.
     /// Deleting a key under one of `prefixes` erases every version of it instead of recording a
     /// deletion, so scans under those prefixes never step over keys deleted long ago (the store
     /// otherwise keeps them, and a scan pays for each). For indexes that are read at the latest
-    /// height only and rewritten as they change: at a past height such a key reads as absent
-    /// once it has been deleted. The app hash is unaffected: the tree records the deletion.
+    /// height only and rewritten as they change. The app hash is unaffected: the tree records the
+    /// deletion. The price is paid at past heights: such a key reads as absent once it has been
+    /// deleted, and a proof at a past height that needs its value (its own, or a non-membership
+    /// proof whose neighbour it is) fails. Proofs at the latest height and in the ibc substore
+    /// are unaffected.
     pub fn without_history_under(mut self, prefixes: &[&[u8]]) -> Self {
         self.history_free = Arc::new(prefixes.iter().map(|p| p.to_vec()).collect());
         self
     }
 
+    /// Computes the roots of `version` from the previous version plus `changes`, and the write
+    /// batch that makes it durable. Writes nothing.
     pub fn prepare(&self, version: u64, changes: &Changes) -> Result<Prepared> {
         match self.latest_version()? {
             Some(latest) if version != latest + 1 => {
