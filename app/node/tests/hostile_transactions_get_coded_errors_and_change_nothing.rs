@@ -7,20 +7,6 @@ use salus_proto::cosmos::bank::v1beta1::MsgSend;
 use salus_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use support::*;
 
-/// Runs `tx` through CheckTx and through a block; both must reject it with the same code, and
-/// the block must hash as the same block without the tx would.
-fn rejected(chain: &mut TestChain, tx: Vec<u8>, codespace: &str, code: u32) -> String {
-    let checked = chain.app.check_tx(&tx, false);
-    assert_code(&checked, codespace, code);
-    let (out, with_tx) = chain.finalize(vec![tx]);
-    assert_code(&out[0], codespace, code);
-    chain.height -= 1;
-    let (_, without) = chain.finalize(Vec::new());
-    chain.app.commit().unwrap();
-    assert_eq!(with_tx, without, "a rejected tx changed state");
-    out[0].log.clone()
-}
-
 fn send_with(from: &str, to: &str, denom: &str, amount: &str) -> salus_proto::Any {
     salus_proto::to_any(&MsgSend {
         from_address: from.into(),

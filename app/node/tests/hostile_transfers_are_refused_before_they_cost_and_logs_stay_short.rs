@@ -4,26 +4,10 @@
 mod support;
 
 use prost::Message;
-use salus_node::app::pipeline::MAX_LOG_BYTES;
 use salus_node::bench_worst::{hostile_multi_send, Shape};
 use salus_proto::cosmos::bank::v1beta1::{Input, MsgMultiSend, Output};
 use salus_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use support::*;
-
-/// Runs `tx` through CheckTx and through a block; both must reject it with the same code and the
-/// block must hash as the same block without it. Returns the log.
-fn rejected(chain: &mut TestChain, tx: Vec<u8>, codespace: &str, code: u32) -> String {
-    let checked = chain.app.check_tx(&tx, false);
-    assert_code(&checked, codespace, code);
-    let (out, with_tx) = chain.finalize(vec![tx]);
-    assert_code(&out[0], codespace, code);
-    chain.height -= 1;
-    let (_, without) = chain.finalize(Vec::new());
-    chain.app.commit().unwrap();
-    assert_eq!(with_tx, without, "a rejected tx changed state");
-    assert!(out[0].log.len() <= MAX_LOG_BYTES, "a log of {} bytes", out[0].log.len());
-    out[0].log.clone()
-}
 
 #[test]
 fn an_unsigned_multi_send_of_the_largest_size_is_refused_at_the_output_cap() {

@@ -12,19 +12,37 @@ use support::*;
 
 const MILLION: u128 = 1_000_000;
 
-#[test]
-fn a_redelegation_from_a_jailed_unbonding_validator_is_slashed_for_its_earlier_double_sign() {
+/// Three genesis validators of 100 power; key 1 delegates 40 to the first (`bad`), whose
+/// consensus address is `cons`.
+struct Setup {
+    chain: TestChain,
+    me: salus_node::keyring::Key,
+    bad: salus_sdk::Address,
+    other: salus_sdk::Address,
+    third: salus_sdk::Address,
+    cons: [u8; 20],
+}
+
+fn setup(unbonding_secs: Option<u64>) -> Setup {
     let vals: Vec<_> = (11..14).map(|n| GenesisValidator::new(n, 100 * MILLION)).collect();
-    let params = serde_json::json!({
+    let mut params = serde_json::json!({
         "slashing": { "params": { "signed_blocks_window": 10, "min_signed_per_window": "0.5",
             "downtime_jail_duration_secs": 5, "slash_fraction_double_sign": "0.05", "slash_fraction_downtime": "0.01" } }
     });
+    if let Some(secs) = unbonding_secs {
+        params["staking"] = serde_json::json!({ "params": { "unbonding_time_secs": secs } });
+    }
     let me = key(1);
     let mut chain = TestChain::with_genesis(&staking_genesis(&[(&me, 1_000 * MILLION)], &vals, params));
     let (bad, other, third) = (vals[0].operator.address, vals[1].operator.address, vals[2].operator.address);
-    let cons = vals[0].cons_address();
     let delegate = StakingMsg::Delegate { delegator: me.address, validator: bad, amount: usalus(40 * MILLION) };
     assert_code(&chain.exec(&me, delegate.to_any()), "", 0);
+    Setup { chain, me, bad, other, third, cons: vals[0].cons_address() }
+}
+
+#[test]
+fn a_redelegation_from_a_jailed_unbonding_validator_is_slashed_for_its_earlier_double_sign() {
+    let Setup { mut chain, me, bad, other, third, cons } = setup(None);
 
     // The validator goes silent until it is jailed for downtime; it leaves the set and unbonds.
     chain.blocks(2);
@@ -93,18 +111,7 @@ fn a_redelegation_from_a_jailed_unbonding_validator_is_slashed_for_its_earlier_d
 
 #[test]
 fn a_redelegation_from_an_unbonded_validator_completes_at_once() {
-    let vals: Vec<_> = (11..14).map(|n| GenesisValidator::new(n, 100 * MILLION)).collect();
-    let params = serde_json::json!({
-        "staking": { "params": { "unbonding_time_secs": 5 } },
-        "slashing": { "params": { "signed_blocks_window": 10, "min_signed_per_window": "0.5",
-            "downtime_jail_duration_secs": 5, "slash_fraction_double_sign": "0.05", "slash_fraction_downtime": "0.01" } }
-    });
-    let me = key(1);
-    let mut chain = TestChain::with_genesis(&staking_genesis(&[(&me, 1_000 * MILLION)], &vals, params));
-    let (bad, other, third) = (vals[0].operator.address, vals[1].operator.address, vals[2].operator.address);
-    let cons = vals[0].cons_address();
-    let delegate = StakingMsg::Delegate { delegator: me.address, validator: bad, amount: usalus(40 * MILLION) };
-    assert_code(&chain.exec(&me, delegate.to_any()), "", 0);
+    let Setup { mut chain, me, bad, other, third, cons } = setup(Some(5));
     chain.absent.insert(cons);
     for _ in 0..30 {
         chain.block(Vec::new());

@@ -333,6 +333,23 @@ pub fn send_msg(from: &Address, to: &Address, amount: &str) -> Any {
     })
 }
 
+/// Runs `tx` through CheckTx and through a block; both must reject it with the same code, the
+/// block must hash as the same block without the tx would, and the log must be short. Returns
+/// the log.
+pub fn rejected(chain: &mut TestChain, tx: Vec<u8>, codespace: &str, code: u32) -> String {
+    let checked = chain.app.check_tx(&tx, false);
+    assert_code(&checked, codespace, code);
+    let (out, with_tx) = chain.finalize(vec![tx]);
+    assert_code(&out[0], codespace, code);
+    chain.height -= 1;
+    let (_, without) = chain.finalize(Vec::new());
+    chain.app.commit().unwrap();
+    assert_eq!(with_tx, without, "a rejected tx changed state");
+    let max = salus_node::app::pipeline::MAX_LOG_BYTES;
+    assert!(out[0].log.len() <= max, "a log of {} bytes", out[0].log.len());
+    out[0].log.clone()
+}
+
 pub fn assert_code(o: &TxOutcome, codespace: &str, code: u32) {
     assert_eq!((o.codespace, o.code), (codespace, code), "unexpected outcome: {o:?}");
 }
