@@ -327,3 +327,151 @@ fn did_history_pages() {
     };
     roundtrip(&did::QueryHistoryResponse { versions: vec![version], pagination: page() });
 }
+
+#[test]
+fn public_keys() {
+    use salus_proto::cosmos::crypto::{ed25519, secp256k1};
+    roundtrip(&secp256k1::PubKey { key: vec![2; 33] });
+    roundtrip(&ed25519::PubKey { key: vec![7; 32] });
+}
+
+#[test]
+fn bank_tx_messages() {
+    roundtrip(&bank::MsgSend { from_address: "f".into(), to_address: "t".into(), amount: vec![coin(), coin()] });
+    roundtrip(&bank::MsgSendResponse {});
+    roundtrip(&bank::MsgMultiSend {
+        inputs: vec![bank::Input { address: "i".into(), coins: vec![coin()] }],
+        outputs: vec![bank::Output { address: "o".into(), coins: vec![coin(), coin()] }],
+    });
+    roundtrip(&bank::MsgMultiSendResponse {});
+}
+
+mod staking_distribution_slashing_tx {
+    use super::*;
+    use salus_proto::cosmos::distribution::v1beta1 as distr;
+    use salus_proto::cosmos::slashing::v1beta1 as slashing;
+    use salus_proto::cosmos::staking::v1beta1 as staking;
+    use salus_proto::tendermint_proto::google::protobuf::Timestamp;
+
+    fn description() -> Option<staking::Description> {
+        Some(staking::Description {
+            moniker: "m".into(),
+            identity: "i".into(),
+            website: "w".into(),
+            security_contact: "s".into(),
+            details: "d".into(),
+        })
+    }
+
+    #[test]
+    #[allow(deprecated)] // MsgCreateValidator.delegator_address is deprecated but still on the wire
+    fn staking_tx_messages() {
+        let ed25519 = salus_proto::to_any(&salus_proto::cosmos::crypto::ed25519::PubKey { key: vec![7; 32] });
+        roundtrip(&staking::MsgCreateValidator {
+            description: description(),
+            commission: Some(staking::CommissionRates {
+                rate: "1".into(),
+                max_rate: "2".into(),
+                max_change_rate: "3".into(),
+            }),
+            min_self_delegation: "4".into(),
+            delegator_address: "d".into(),
+            validator_address: "v".into(),
+            pubkey: Some(ed25519),
+            value: Some(coin()),
+        });
+        roundtrip(&staking::MsgCreateValidatorResponse {});
+        roundtrip(&staking::MsgEditValidator {
+            description: description(),
+            validator_address: "v".into(),
+            commission_rate: "5".into(),
+            min_self_delegation: "6".into(),
+        });
+        roundtrip(&staking::MsgEditValidatorResponse {});
+        roundtrip(&staking::MsgDelegate {
+            delegator_address: "d".into(),
+            validator_address: "v".into(),
+            amount: Some(coin()),
+        });
+        roundtrip(&staking::MsgDelegateResponse {});
+        roundtrip(&staking::MsgBeginRedelegate {
+            delegator_address: "d".into(),
+            validator_src_address: "s".into(),
+            validator_dst_address: "t".into(),
+            amount: Some(coin()),
+        });
+        roundtrip(&staking::MsgBeginRedelegateResponse { completion_time: Some(Timestamp { seconds: 5, nanos: 6 }) });
+        roundtrip(&staking::MsgUndelegate {
+            delegator_address: "d".into(),
+            validator_address: "v".into(),
+            amount: Some(coin()),
+        });
+        roundtrip(&staking::MsgUndelegateResponse {
+            completion_time: Some(Timestamp { seconds: 5, nanos: 6 }),
+            amount: Some(coin()),
+        });
+        roundtrip(&staking::MsgCancelUnbondingDelegation {
+            delegator_address: "d".into(),
+            validator_address: "v".into(),
+            amount: Some(coin()),
+            creation_height: 9,
+        });
+        roundtrip(&staking::MsgCancelUnbondingDelegationResponse {});
+    }
+
+    #[test]
+    fn distribution_and_slashing_tx_messages() {
+        roundtrip(&distr::MsgSetWithdrawAddress { delegator_address: "d".into(), withdraw_address: "w".into() });
+        roundtrip(&distr::MsgSetWithdrawAddressResponse {});
+        roundtrip(&distr::MsgWithdrawDelegatorReward { delegator_address: "d".into(), validator_address: "v".into() });
+        roundtrip(&distr::MsgWithdrawDelegatorRewardResponse { amount: vec![coin(), coin()] });
+        roundtrip(&distr::MsgWithdrawValidatorCommission { validator_address: "v".into() });
+        roundtrip(&distr::MsgWithdrawValidatorCommissionResponse { amount: vec![coin()] });
+        roundtrip(&distr::MsgFundCommunityPool { amount: vec![coin()], depositor: "d".into() });
+        roundtrip(&distr::MsgFundCommunityPoolResponse {});
+        roundtrip(&slashing::MsgUnjail { validator_addr: "v".into() });
+        roundtrip(&slashing::MsgUnjailResponse {});
+    }
+}
+
+/// Reflection describes every Msg service Salus executes, method by method, with the request
+/// and response types cosmos-sdk-proto names, and the public keys found inside Anys.
+#[test]
+fn msg_services_and_public_keys_are_declared() {
+    let pool = DescriptorPool::decode(salus_proto::FILE_DESCRIPTOR_SET).unwrap();
+    let services: &[(&str, &[&str])] = &[
+        ("cosmos.bank.v1beta1.Msg", &["Send", "MultiSend"]),
+        (
+            "cosmos.staking.v1beta1.Msg",
+            &[
+                "CreateValidator",
+                "EditValidator",
+                "Delegate",
+                "BeginRedelegate",
+                "Undelegate",
+                "CancelUnbondingDelegation",
+            ],
+        ),
+        (
+            "cosmos.distribution.v1beta1.Msg",
+            &["SetWithdrawAddress", "WithdrawDelegatorReward", "WithdrawValidatorCommission", "FundCommunityPool"],
+        ),
+        ("cosmos.slashing.v1beta1.Msg", &["Unjail"]),
+        ("salus.did.v1.Msg", &["CreateDid", "UpdateDid", "DeactivateDid"]),
+    ];
+    for (name, methods) in services {
+        let service = pool.get_service_by_name(name).unwrap_or_else(|| panic!("{name} is not declared"));
+        let package = service.package_name().to_owned();
+        for method in *methods {
+            let m = service
+                .methods()
+                .find(|m| m.name() == *method)
+                .unwrap_or_else(|| panic!("{name}/{method} is not declared"));
+            assert_eq!(m.input().full_name(), format!("{package}.Msg{method}"), "{name}/{method} request");
+            assert_eq!(m.output().full_name(), format!("{package}.Msg{method}Response"), "{name}/{method} response");
+        }
+    }
+    for name in ["cosmos.crypto.secp256k1.PubKey", "cosmos.crypto.ed25519.PubKey"] {
+        assert!(pool.get_message_by_name(name).is_some(), "{name} is not declared");
+    }
+}
