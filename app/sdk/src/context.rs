@@ -16,7 +16,7 @@ pub struct BlockCtx {
 /// A module message as a domain type.
 pub trait Msg {
     /// The protobuf type URL, used as `message.action`.
-    fn type_url(&self) -> &'static str;
+    fn type_url(&self) -> String;
     /// Checks that need no state.
     fn validate_basic(&self) -> Result<(), Error>;
     /// Who must sign. The tx pipeline checks these; handlers never do.

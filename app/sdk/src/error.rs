@@ -69,3 +69,16 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Gives a module's error enum (`#[repr(u32)]`, its stable codes) a `with(message)` that makes
+/// an [`Error`] in the module's codespace.
+#[macro_export]
+macro_rules! error_codes {
+    ($enum:ty, $codespace:expr) => {
+        impl $enum {
+            pub fn with(self, message: impl Into<String>) -> $crate::Error {
+                $crate::Error::new($codespace, self as u32, message)
+            }
+        }
+    };
+}

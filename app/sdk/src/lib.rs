@@ -2,27 +2,34 @@
 //!
 //! State access ([`StateRead`], [`StateWrite`], [`Overlay`]), identities ([`Address`]), money
 //! ([`Coin`], [`Coins`]), metering ([`GasMeter`]), outcomes ([`Error`], [`Event`]), accounts
-//! ([`auth`]) and the verification of standard Cosmos SDK transactions ([`tx`]).
+//! ([`auth`]), the verification of standard Cosmos SDK transactions ([`tx`]), fixed-point decimals
+//! ([`Dec`]), block time ([`Time`]) and the module contract ([`Module`]).
 
 pub mod address;
 pub mod auth;
 pub mod coin;
 pub mod context;
+pub mod dec;
 pub mod error;
 pub mod event;
 pub mod gas;
+pub mod module;
 pub mod pagination;
 pub mod state;
+pub mod time;
 pub mod tx;
 
 pub use address::Address;
 pub use coin::{Coin, Coins};
 pub use context::{BlockCtx, Msg};
+pub use dec::{Dec, DecCoins};
 pub use error::{Error, SdkCode};
 pub use event::Event;
 pub use gas::{GasCosts, GasMeter};
+pub use module::{BlockInfo, GenesisCtx, Hooks, Module, ModuleAccount, Permission, ValidatorUpdate};
 pub use pagination::Page;
 pub use state::{Overlay, StateRead, StateReadExt, StateWrite, StateWriteExt};
+pub use time::Time;
 
 /// The bech32 prefix of account addresses.
 pub const BECH32_PREFIX: &str = "salus";

@@ -1,7 +1,5 @@
 //! DID errors: codespace `did`, stable codes. The message names the field or the fix.
 
-use salus_sdk::Error;
-
 use crate::NAME;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,8 +30,4 @@ pub enum DidError {
     InvalidParams = 15,
 }
 
-impl DidError {
-    pub fn with(self, message: impl Into<String>) -> Error {
-        Error::new(NAME, self as u32, message)
-    }
-}
+salus_sdk::error_codes!(DidError, NAME);

@@ -1,17 +1,13 @@
 //! The DID messages as domain types, decoded from salus.did.v1.
 
-use prost::Message;
 use salus_proto::salus::did::v1 as pb;
 use salus_proto::Any;
+use salus_sdk::module::{decode_any, is_type, type_url};
 use salus_sdk::{Address, Error, Msg, SdkCode};
 
 use crate::error::DidError;
 use crate::method::{Did, DidUrl};
 use crate::proof::Proof;
-
-pub const MSG_CREATE_DID_URL: &str = "/salus.did.v1.MsgCreateDid";
-pub const MSG_UPDATE_DID_URL: &str = "/salus.did.v1.MsgUpdateDid";
-pub const MSG_DEACTIVATE_DID_URL: &str = "/salus.did.v1.MsgDeactivateDid";
 
 /// `signer` signs the transaction and pays; the proof carries the authority over the DID. The
 /// document stays in its wire form until the handler checks it against the chain's params.
@@ -20,10 +16,6 @@ pub enum DidMsg {
     Create { signer: Address, document: pb::DidDocument, proof: Proof },
     Update { signer: Address, document: pb::DidDocument, version: u64, proof: Proof },
     Deactivate { signer: Address, did: Did, version: u64, proof: Proof },
-}
-
-fn decode_failed(url: &str, e: prost::DecodeError) -> Error {
-    Error::sdk(SdkCode::TxDecode, format!("{url} does not decode: {e}"))
 }
 
 fn proof(p: Option<pb::DidProof>) -> Result<Proof, Error> {
@@ -36,21 +28,23 @@ fn document(d: Option<pb::DidDocument>) -> Result<pb::DidDocument, Error> {
 }
 
 impl DidMsg {
-    pub const TYPE_URLS: [&'static str; 3] = [MSG_CREATE_DID_URL, MSG_UPDATE_DID_URL, MSG_DEACTIVATE_DID_URL];
+    /// The type URLs this module routes.
+    pub fn type_urls() -> Vec<String> {
+        vec![type_url::<pb::MsgCreateDid>(), type_url::<pb::MsgUpdateDid>(), type_url::<pb::MsgDeactivateDid>()]
+    }
 
     pub fn decode(any: &Any) -> Result<Self, Error> {
-        let bytes = any.value.as_slice();
         match any.type_url.as_str() {
-            MSG_CREATE_DID_URL => {
-                let m = pb::MsgCreateDid::decode(bytes).map_err(|e| decode_failed(MSG_CREATE_DID_URL, e))?;
+            u if is_type::<pb::MsgCreateDid>(u) => {
+                let m = decode_any::<pb::MsgCreateDid>(any)?;
                 Ok(DidMsg::Create {
                     signer: Address::parse("signer", &m.signer)?,
                     document: document(m.document)?,
                     proof: proof(m.proof)?,
                 })
             }
-            MSG_UPDATE_DID_URL => {
-                let m = pb::MsgUpdateDid::decode(bytes).map_err(|e| decode_failed(MSG_UPDATE_DID_URL, e))?;
+            u if is_type::<pb::MsgUpdateDid>(u) => {
+                let m = decode_any::<pb::MsgUpdateDid>(any)?;
                 Ok(DidMsg::Update {
                     signer: Address::parse("signer", &m.signer)?,
                     document: document(m.document)?,
@@ -58,8 +52,8 @@ impl DidMsg {
                     proof: proof(m.proof)?,
                 })
             }
-            MSG_DEACTIVATE_DID_URL => {
-                let m = pb::MsgDeactivateDid::decode(bytes).map_err(|e| decode_failed(MSG_DEACTIVATE_DID_URL, e))?;
+            u if is_type::<pb::MsgDeactivateDid>(u) => {
+                let m = decode_any::<pb::MsgDeactivateDid>(any)?;
                 Ok(DidMsg::Deactivate {
                     signer: Address::parse("signer", &m.signer)?,
                     did: Did::parse("did", &m.did)?,
@@ -101,11 +95,11 @@ impl DidMsg {
 }
 
 impl Msg for DidMsg {
-    fn type_url(&self) -> &'static str {
+    fn type_url(&self) -> String {
         match self {
-            DidMsg::Create { .. } => MSG_CREATE_DID_URL,
-            DidMsg::Update { .. } => MSG_UPDATE_DID_URL,
-            DidMsg::Deactivate { .. } => MSG_DEACTIVATE_DID_URL,
+            DidMsg::Create { .. } => type_url::<pb::MsgCreateDid>(),
+            DidMsg::Update { .. } => type_url::<pb::MsgUpdateDid>(),
+            DidMsg::Deactivate { .. } => type_url::<pb::MsgDeactivateDid>(),
         }
     }
 

@@ -17,9 +17,7 @@ pub const PARAMS_PATH: &str = "/salus.did.v1.Query/Params";
 /// names no content type; `resolveRepresentation` (`--accept`) does.
 pub const CONTENT_TYPE: &str = crate::json::DID_LD_JSON;
 
-fn decode<M: Message + Default>(bytes: &[u8]) -> Result<M, Error> {
-    M::decode(bytes).map_err(|e| Error::sdk(SdkCode::TxDecode, format!("query request does not decode: {e}")))
-}
+use salus_sdk::module::decode_request as decode;
 
 /// Answers `path`; `None` if the path is not the DID module's.
 pub fn handle(state: &impl StateRead, path: &str, request: &[u8]) -> Option<Result<Vec<u8>, Error>> {

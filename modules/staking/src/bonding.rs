@@ -4,13 +4,13 @@
 use salus_sdk::{Address, BlockCtx, Coin, Coins, Error, StateReadExt, StateWrite, StateWriteExt};
 use salus_token::TokenWrite;
 
-use crate::dec::Dec;
 use crate::distribution;
 use crate::error::StakingError;
 use crate::events;
 use crate::keys;
 use crate::state::{bonded_pool, not_bonded_pool, StakingRead, StakingWrite};
 use crate::types::{BondStatus, Delegation, SigningInfo, Time, Validator, ValidatorUpdate};
+use salus_sdk::dec::Dec;
 
 /// The account that holds a validator's tokens in this status.
 pub fn pool_of(status: BondStatus) -> Address {

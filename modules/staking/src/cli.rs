@@ -11,9 +11,9 @@ use salus_sdk::address::{decode_with_prefix, VALCONS_PREFIX};
 use salus_sdk::pagination::PageArgs;
 use salus_sdk::{Address, Coin, Error, SdkCode};
 
-use crate::dec::Dec;
 use crate::msgs::{StakingMsg, DO_NOT_MODIFY};
 use crate::types::{CommissionRates, Description};
+use salus_sdk::dec::Dec;
 
 #[derive(Debug, Clone, Args)]
 pub struct DescriptionArgs {

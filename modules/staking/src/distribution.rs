@@ -8,11 +8,11 @@
 use salus_sdk::{Address, Coin, Coins, Error, StateWrite};
 use salus_token::{TokenRead, TokenWrite};
 
-use crate::dec::{Dec, DecCoins};
 use crate::error::DistributionError;
 use crate::events;
 use crate::state::{distribution_account, StakingRead, StakingWrite};
 use crate::types::{Validator, ValidatorRewards, VoteInfo};
+use salus_sdk::dec::{Dec, DecCoins};
 
 /// Mints this block's inflation into the fee collector, then shares everything the fee collector
 /// holds among the validators that voted on the last block, by power.

@@ -1,8 +1,6 @@
 //! Errors of staking (codespace `staking`), slashing (`slashing`) and distribution
 //! (`distribution`), with Cosmos SDK's codes where Cosmos has the same error.
 
-use salus_sdk::Error;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
 pub enum StakingError {
@@ -36,11 +34,7 @@ pub enum StakingError {
     InvalidGenesis = 44,
 }
 
-impl StakingError {
-    pub fn with(self, message: impl Into<String>) -> Error {
-        Error::new("staking", self as u32, message)
-    }
-}
+salus_sdk::error_codes!(StakingError, crate::NAME);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
@@ -54,11 +48,7 @@ pub enum SlashingError {
     ValidatorJailedUntil = 10,
 }
 
-impl SlashingError {
-    pub fn with(self, message: impl Into<String>) -> Error {
-        Error::new("slashing", self as u32, message)
-    }
-}
+salus_sdk::error_codes!(SlashingError, crate::SLASHING);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
@@ -70,8 +60,4 @@ pub enum DistributionError {
     SetWithdrawAddrDisabled = 14,
 }
 
-impl DistributionError {
-    pub fn with(self, message: impl Into<String>) -> Error {
-        Error::new("distribution", self as u32, message)
-    }
-}
+salus_sdk::error_codes!(DistributionError, crate::DISTRIBUTION);

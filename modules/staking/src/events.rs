@@ -2,8 +2,8 @@
 
 use salus_sdk::{Address, Coins, Event};
 
-use crate::dec::{Dec, DecCoins};
 use crate::types::Time;
+use salus_sdk::dec::{Dec, DecCoins};
 
 pub fn create_validator(op: &Address, amount: &Coins) -> Event {
     Event::new("create_validator").attr("validator", op.to_valoper()).attr("amount", amount)

@@ -3,7 +3,6 @@
 use salus_sdk::{Address, BlockCtx, Coin, Error, StateWrite};
 
 use crate::bonding::{self, coins, delegate, no_validator, pool_of, shares_to_unbond, unbond, Source};
-use crate::dec::Dec;
 use crate::distribution;
 use crate::error::{DistributionError, SlashingError, StakingError};
 use crate::events;
@@ -11,6 +10,7 @@ use crate::keys;
 use crate::msgs::{StakingMsg, DO_NOT_MODIFY};
 use crate::state::{not_bonded_pool, StakingRead, StakingWrite};
 use crate::types::{BondStatus, Description, Redelegation, RedelegationEntry, Time, Validator, ValidatorRewards};
+use salus_sdk::dec::Dec;
 
 /// Commission may change once per this many seconds of block time.
 const COMMISSION_CHANGE_INTERVAL_SECS: u64 = 24 * 3600;

@@ -1,23 +1,11 @@
-//! Block hooks, in the order Cosmos runs them: before the block's txs, inflation and rewards for
-//! the last block's voters, then liveness, then evidence; after them, the validator set, matured
-//! unbondings and the historical record.
+//! The staking module's end-block hook: the validator set, matured unbondings and the historical
+//! record. (Distribution's and slashing's begin-block hooks are in module.rs.)
 
-use salus_sdk::{Address, BlockCtx, Error, StateWrite};
+use salus_sdk::{BlockCtx, Error, StateWrite};
 
 use crate::state::{HistoricalRecord, StakingRead, StakingWrite};
-use crate::types::{BlockInfo, Time, ValidatorUpdate};
-use crate::{bonding, distribution, keys, slashing};
-
-pub fn begin_block(
-    state: &mut impl StateWrite,
-    ctx: &BlockCtx,
-    info: &BlockInfo,
-    fee_collector: &Address,
-) -> Result<(), Error> {
-    distribution::allocate(state, &info.votes, fee_collector)?;
-    slashing::handle_votes(state, ctx, &info.votes)?;
-    slashing::handle_misbehavior(state, ctx, &info.misbehavior)
-}
+use crate::types::{Time, ValidatorUpdate};
+use crate::{bonding, keys};
 
 /// Returns the validator-set changes for CometBFT (effective two heights later).
 pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<Vec<ValidatorUpdate>, Error> {

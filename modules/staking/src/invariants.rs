@@ -3,9 +3,9 @@
 use salus_sdk::{Error, StateRead};
 use salus_token::TokenRead;
 
-use crate::dec::{Dec, DecCoins};
 use crate::state::{bonded_pool, distribution_account, not_bonded_pool, StakingRead};
 use crate::types::BondStatus;
+use salus_sdk::dec::{Dec, DecCoins};
 
 fn broken(msg: String) -> Error {
     Error::internal(format!("invariant broken: {msg}"))

@@ -7,7 +7,6 @@
 
 pub mod bonding;
 pub mod cli;
-pub mod dec;
 pub mod distribution;
 pub mod error;
 pub mod events;
@@ -16,6 +15,7 @@ pub mod handler;
 pub mod hooks;
 pub mod invariants;
 pub mod keys;
+pub mod module;
 pub mod msgs;
 pub mod pages;
 pub mod params;
@@ -24,12 +24,15 @@ pub mod slashing;
 pub mod state;
 pub mod types;
 
-pub use dec::{Dec, DecCoins};
 pub use error::{DistributionError, SlashingError, StakingError};
+pub use module::{DistributionModule, SlashingModule, StakingModule};
 pub use msgs::StakingMsg;
 pub use params::{DistributionParams, SlashingParams, StakingParams, POWER_REDUCTION};
+pub use salus_sdk::dec::{self, Dec, DecCoins};
 pub use state::{StakingRead, StakingWrite};
 pub use types::{BlockInfo, Misbehavior, ValidatorUpdate, VoteInfo};
 
-/// Key prefix, codespace and CLI word.
+/// Key prefix, codespace and CLI word of each of the crate's three modules.
 pub const NAME: &str = "staking";
+pub const SLASHING: &str = "slashing";
+pub const DISTRIBUTION: &str = "distribution";

@@ -7,11 +7,12 @@ use salus_proto::cosmos::distribution::v1beta1 as distr;
 use salus_proto::cosmos::slashing::v1beta1 as slashing;
 use salus_proto::cosmos::staking::v1beta1 as staking;
 use salus_proto::Any;
+use salus_sdk::module::{is_type, type_url};
 use salus_sdk::{Address, Coin, Error, Msg, SdkCode};
 
-use crate::dec::Dec;
 use crate::error::StakingError;
 use crate::types::{CommissionRates, Description};
+use salus_sdk::dec::Dec;
 
 pub const ED25519_PUBKEY_URL: &str = "/cosmos.crypto.ed25519.PubKey";
 
@@ -77,22 +78,7 @@ pub enum StakingMsg {
     },
 }
 
-pub const CREATE_VALIDATOR_URL: &str = "/cosmos.staking.v1beta1.MsgCreateValidator";
-pub const EDIT_VALIDATOR_URL: &str = "/cosmos.staking.v1beta1.MsgEditValidator";
-pub const DELEGATE_URL: &str = "/cosmos.staking.v1beta1.MsgDelegate";
-pub const UNDELEGATE_URL: &str = "/cosmos.staking.v1beta1.MsgUndelegate";
-pub const REDELEGATE_URL: &str = "/cosmos.staking.v1beta1.MsgBeginRedelegate";
-pub const CANCEL_UNBONDING_URL: &str = "/cosmos.staking.v1beta1.MsgCancelUnbondingDelegation";
-pub const UNJAIL_URL: &str = "/cosmos.slashing.v1beta1.MsgUnjail";
-pub const WITHDRAW_REWARD_URL: &str = "/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward";
-pub const WITHDRAW_COMMISSION_URL: &str = "/cosmos.distribution.v1beta1.MsgWithdrawValidatorCommission";
-pub const SET_WITHDRAW_ADDRESS_URL: &str = "/cosmos.distribution.v1beta1.MsgSetWithdrawAddress";
-pub const FUND_COMMUNITY_POOL_URL: &str = "/cosmos.distribution.v1beta1.MsgFundCommunityPool";
-
-fn decode<M: Message + Default>(any: &Any) -> Result<M, Error> {
-    M::decode(any.value.as_slice())
-        .map_err(|e| Error::sdk(SdkCode::TxDecode, format!("{} does not decode: {e}", any.type_url)))
-}
+use salus_sdk::module::decode_any as decode;
 
 fn coin(field: &str, c: Option<ProtoCoin>) -> Result<Coin, Error> {
     let c = c.ok_or_else(|| StakingError::BadAmount.with(format!("{field} is missing: give an amount")))?;
@@ -152,24 +138,37 @@ pub fn ed25519_pubkey_any(key: &[u8; 32]) -> Any {
 }
 
 impl StakingMsg {
-    pub const TYPE_URLS: [&'static str; 11] = [
-        CREATE_VALIDATOR_URL,
-        EDIT_VALIDATOR_URL,
-        DELEGATE_URL,
-        UNDELEGATE_URL,
-        REDELEGATE_URL,
-        CANCEL_UNBONDING_URL,
-        UNJAIL_URL,
-        WITHDRAW_REWARD_URL,
-        WITHDRAW_COMMISSION_URL,
-        SET_WITHDRAW_ADDRESS_URL,
-        FUND_COMMUNITY_POOL_URL,
-    ];
+    /// The type URLs of the staking module's messages.
+    pub fn staking_type_urls() -> Vec<String> {
+        vec![
+            type_url::<staking::MsgCreateValidator>(),
+            type_url::<staking::MsgEditValidator>(),
+            type_url::<staking::MsgDelegate>(),
+            type_url::<staking::MsgUndelegate>(),
+            type_url::<staking::MsgBeginRedelegate>(),
+            type_url::<staking::MsgCancelUnbondingDelegation>(),
+        ]
+    }
+
+    /// The type URLs of the slashing module's messages.
+    pub fn slashing_type_urls() -> Vec<String> {
+        vec![type_url::<slashing::MsgUnjail>()]
+    }
+
+    /// The type URLs of the distribution module's messages.
+    pub fn distribution_type_urls() -> Vec<String> {
+        vec![
+            type_url::<distr::MsgWithdrawDelegatorReward>(),
+            type_url::<distr::MsgWithdrawValidatorCommission>(),
+            type_url::<distr::MsgSetWithdrawAddress>(),
+            type_url::<distr::MsgFundCommunityPool>(),
+        ]
+    }
 
     pub fn decode(any: &Any) -> Result<Self, Error> {
         let valoper = Address::parse_valoper;
         Ok(match any.type_url.as_str() {
-            CREATE_VALIDATOR_URL => {
+            u if is_type::<staking::MsgCreateValidator>(u) => {
                 #[allow(deprecated)] // delegator_address is deprecated but still sent by older clients
                 let m: staking::MsgCreateValidator = decode(any)?;
                 #[allow(deprecated)]
@@ -196,7 +195,7 @@ impl StakingMsg {
                     value: coin("value", m.value)?,
                 }
             }
-            EDIT_VALIDATOR_URL => {
+            u if is_type::<staking::MsgEditValidator>(u) => {
                 let m: staking::MsgEditValidator = decode(any)?;
                 let mut d = description(m.description);
                 for f in [&mut d.moniker, &mut d.identity, &mut d.website, &mut d.security_contact, &mut d.details] {
@@ -216,7 +215,7 @@ impl StakingMsg {
                         .transpose()?,
                 }
             }
-            DELEGATE_URL => {
+            u if is_type::<staking::MsgDelegate>(u) => {
                 let m: staking::MsgDelegate = decode(any)?;
                 StakingMsg::Delegate {
                     delegator: Address::parse("delegator_address", &m.delegator_address)?,
@@ -224,7 +223,7 @@ impl StakingMsg {
                     amount: coin("amount", m.amount)?,
                 }
             }
-            UNDELEGATE_URL => {
+            u if is_type::<staking::MsgUndelegate>(u) => {
                 let m: staking::MsgUndelegate = decode(any)?;
                 StakingMsg::Undelegate {
                     delegator: Address::parse("delegator_address", &m.delegator_address)?,
@@ -232,7 +231,7 @@ impl StakingMsg {
                     amount: coin("amount", m.amount)?,
                 }
             }
-            REDELEGATE_URL => {
+            u if is_type::<staking::MsgBeginRedelegate>(u) => {
                 let m: staking::MsgBeginRedelegate = decode(any)?;
                 StakingMsg::Redelegate {
                     delegator: Address::parse("delegator_address", &m.delegator_address)?,
@@ -241,7 +240,7 @@ impl StakingMsg {
                     amount: coin("amount", m.amount)?,
                 }
             }
-            CANCEL_UNBONDING_URL => {
+            u if is_type::<staking::MsgCancelUnbondingDelegation>(u) => {
                 let m: staking::MsgCancelUnbondingDelegation = decode(any)?;
                 StakingMsg::CancelUnbonding {
                     delegator: Address::parse("delegator_address", &m.delegator_address)?,
@@ -252,29 +251,29 @@ impl StakingMsg {
                     })?,
                 }
             }
-            UNJAIL_URL => {
+            u if is_type::<slashing::MsgUnjail>(u) => {
                 let m: slashing::MsgUnjail = decode(any)?;
                 StakingMsg::Unjail { operator: valoper("validator_addr", &m.validator_addr)? }
             }
-            WITHDRAW_REWARD_URL => {
+            u if is_type::<distr::MsgWithdrawDelegatorReward>(u) => {
                 let m: distr::MsgWithdrawDelegatorReward = decode(any)?;
                 StakingMsg::WithdrawReward {
                     delegator: Address::parse("delegator_address", &m.delegator_address)?,
                     validator: valoper("validator_address", &m.validator_address)?,
                 }
             }
-            WITHDRAW_COMMISSION_URL => {
+            u if is_type::<distr::MsgWithdrawValidatorCommission>(u) => {
                 let m: distr::MsgWithdrawValidatorCommission = decode(any)?;
                 StakingMsg::WithdrawCommission { operator: valoper("validator_address", &m.validator_address)? }
             }
-            SET_WITHDRAW_ADDRESS_URL => {
+            u if is_type::<distr::MsgSetWithdrawAddress>(u) => {
                 let m: distr::MsgSetWithdrawAddress = decode(any)?;
                 StakingMsg::SetWithdrawAddress {
                     delegator: Address::parse("delegator_address", &m.delegator_address)?,
                     withdraw_address: Address::parse("withdraw_address", &m.withdraw_address)?,
                 }
             }
-            FUND_COMMUNITY_POOL_URL => {
+            u if is_type::<distr::MsgFundCommunityPool>(u) => {
                 let m: distr::MsgFundCommunityPool = decode(any)?;
                 StakingMsg::FundCommunityPool {
                     depositor: Address::parse("depositor", &m.depositor)?,
@@ -388,19 +387,19 @@ fn positive(field: &str, c: &Coin) -> Result<(), Error> {
 }
 
 impl Msg for StakingMsg {
-    fn type_url(&self) -> &'static str {
+    fn type_url(&self) -> String {
         match self {
-            StakingMsg::CreateValidator { .. } => CREATE_VALIDATOR_URL,
-            StakingMsg::EditValidator { .. } => EDIT_VALIDATOR_URL,
-            StakingMsg::Delegate { .. } => DELEGATE_URL,
-            StakingMsg::Undelegate { .. } => UNDELEGATE_URL,
-            StakingMsg::Redelegate { .. } => REDELEGATE_URL,
-            StakingMsg::CancelUnbonding { .. } => CANCEL_UNBONDING_URL,
-            StakingMsg::Unjail { .. } => UNJAIL_URL,
-            StakingMsg::WithdrawReward { .. } => WITHDRAW_REWARD_URL,
-            StakingMsg::WithdrawCommission { .. } => WITHDRAW_COMMISSION_URL,
-            StakingMsg::SetWithdrawAddress { .. } => SET_WITHDRAW_ADDRESS_URL,
-            StakingMsg::FundCommunityPool { .. } => FUND_COMMUNITY_POOL_URL,
+            StakingMsg::CreateValidator { .. } => type_url::<staking::MsgCreateValidator>(),
+            StakingMsg::EditValidator { .. } => type_url::<staking::MsgEditValidator>(),
+            StakingMsg::Delegate { .. } => type_url::<staking::MsgDelegate>(),
+            StakingMsg::Undelegate { .. } => type_url::<staking::MsgUndelegate>(),
+            StakingMsg::Redelegate { .. } => type_url::<staking::MsgBeginRedelegate>(),
+            StakingMsg::CancelUnbonding { .. } => type_url::<staking::MsgCancelUnbondingDelegation>(),
+            StakingMsg::Unjail { .. } => type_url::<slashing::MsgUnjail>(),
+            StakingMsg::WithdrawReward { .. } => type_url::<distr::MsgWithdrawDelegatorReward>(),
+            StakingMsg::WithdrawCommission { .. } => type_url::<distr::MsgWithdrawValidatorCommission>(),
+            StakingMsg::SetWithdrawAddress { .. } => type_url::<distr::MsgSetWithdrawAddress>(),
+            StakingMsg::FundCommunityPool { .. } => type_url::<distr::MsgFundCommunityPool>(),
         }
     }
 

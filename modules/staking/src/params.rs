@@ -5,7 +5,7 @@ use borsh::{BorshDeserialize, BorshSerialize};
 use salus_sdk::{Error, SdkCode};
 use serde::{Deserialize, Serialize};
 
-use crate::dec::Dec;
+use salus_sdk::dec::Dec;
 
 /// Tokens per unit of consensus power (Cosmos' `DefaultPowerReduction`).
 pub const POWER_REDUCTION: u128 = 1_000_000;

@@ -19,9 +19,7 @@ use crate::pages::{RedelegationFilter, StakingPages};
 use crate::state::{bonded_pool, not_bonded_pool, StakingRead};
 use crate::types::{BondStatus, Delegation, Redelegation, SigningInfo, UnbondingDelegation, Validator};
 
-fn decode<M: Message + Default>(bytes: &[u8]) -> Result<M, Error> {
-    M::decode(bytes).map_err(|e| Error::sdk(SdkCode::TxDecode, format!("query request does not decode: {e}")))
-}
+use salus_sdk::module::decode_request as decode;
 
 fn not_found(what: String) -> Error {
     Error::sdk(SdkCode::KeyNotFound, what)
@@ -396,7 +394,7 @@ fn delegation_rewards(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Er
 fn delegation_total_rewards(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error> {
     let req: distr::QueryDelegationTotalRewardsRequest = decode(data)?;
     let del = Address::parse("delegator_address", &req.delegator_address)?;
-    let mut total = crate::dec::DecCoins::default();
+    let mut total = salus_sdk::dec::DecCoins::default();
     let mut rewards = Vec::new();
     for (val, r) in total_rewards(state, &del)? {
         total = total.add(&r)?;

@@ -6,11 +6,11 @@ use salus_sdk::{Address, BlockCtx, Error, StateWrite};
 use salus_token::TokenWrite;
 
 use crate::bonding::{coins, pool_of, unbond};
-use crate::dec::Dec;
 use crate::events;
 use crate::params::POWER_REDUCTION;
 use crate::state::{not_bonded_pool, StakingRead, StakingWrite};
 use crate::types::{Misbehavior, Time, Validator, VoteInfo, FOREVER};
+use salus_sdk::dec::Dec;
 
 /// CometBFT applies a validator update returned at height H from H+2; the infraction's stake is
 /// the one bonded `VALIDATOR_UPDATE_DELAY` blocks before.

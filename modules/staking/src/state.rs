@@ -4,29 +4,21 @@
 use borsh::{BorshDeserialize, BorshSerialize};
 use salus_sdk::{Address, Error, StateRead, StateReadExt, StateWrite, StateWriteExt};
 
-use crate::dec::DecCoins;
 use crate::keys;
 use crate::params::{DistributionParams, SlashingParams, StakingParams};
 use crate::types::{Delegation, Redelegation, SigningInfo, Time, UnbondingDelegation, Validator, ValidatorRewards};
+use salus_sdk::dec::DecCoins;
 
-/// Holds the tokens of bonded validators.
 pub fn bonded_pool() -> Address {
-    Address::module("bonded_tokens_pool")
+    crate::module::BONDED_POOL.address()
 }
 
-/// Holds the tokens of unbonding and unbonded validators and of unbonding delegations.
 pub fn not_bonded_pool() -> Address {
-    Address::module("not_bonded_tokens_pool")
+    crate::module::NOT_BONDED_POOL.address()
 }
 
-/// Holds rewards not yet withdrawn and the community pool.
 pub fn distribution_account() -> Address {
-    Address::module("distribution")
-}
-
-/// The module accounts of this module: users cannot send to them.
-pub fn module_accounts() -> Vec<Address> {
-    vec![bonded_pool(), not_bonded_pool(), distribution_account()]
+    crate::module::DISTRIBUTION_ACCOUNT.address()
 }
 
 /// A past block, kept `historical_entries` deep for IBC.

@@ -2,55 +2,13 @@
 //! protobuf types (query.rs).
 
 use borsh::{BorshDeserialize, BorshSerialize};
-use salus_sdk::{Address, BlockCtx, Error};
+use salus_sdk::{Address, Error};
 use sha2::{Digest, Sha256};
 
-use crate::dec::{Dec, DecCoins};
 use crate::error::StakingError;
 use crate::params::{MAX_VALIDATOR_POWER, POWER_REDUCTION};
-
-/// A point in block time.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, BorshSerialize, BorshDeserialize)]
-pub struct Time {
-    pub secs: i64,
-    pub nanos: u32,
-}
-
-impl Time {
-    pub fn of(ctx: &BlockCtx) -> Time {
-        Time { secs: ctx.time_secs, nanos: ctx.time_nanos }
-    }
-
-    pub fn plus_secs(self, secs: u64) -> Time {
-        Time { secs: self.secs.saturating_add(secs.min(i64::MAX as u64) as i64), nanos: self.nanos }
-    }
-
-    pub fn to_proto(self) -> salus_proto::tendermint_proto::google::protobuf::Timestamp {
-        salus_proto::tendermint_proto::google::protobuf::Timestamp { seconds: self.secs, nanos: self.nanos as i32 }
-    }
-
-    /// RFC 3339, for events and CLI output.
-    pub fn rfc3339(self) -> String {
-        let days = self.secs.div_euclid(86_400);
-        let rem = self.secs.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
-        format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:09}Z", rem / 3600, (rem / 60) % 60, rem % 60, self.nanos)
-    }
-}
-
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
+use salus_sdk::dec::{Dec, DecCoins};
+pub use salus_sdk::time::Time;
 
 /// The far future: how long a double-signer stays jailed.
 pub const FOREVER: Time = Time { secs: 253_402_300_799, nanos: 0 };
@@ -215,8 +173,8 @@ impl Validator {
         if self.delegator_shares.is_zero() {
             return Ok(0);
         }
-        crate::dec::mul_div(shares.atomics(), self.tokens.into(), self.delegator_shares.atomics())
-            .and_then(crate::dec::U256::to_u128)
+        salus_sdk::dec::mul_div(shares.atomics(), self.tokens.into(), self.delegator_shares.atomics())
+            .and_then(salus_sdk::dec::U256::to_u128)
             .ok_or_else(|| Error::internal("share value overflow"))
     }
 
@@ -225,7 +183,7 @@ impl Validator {
         if self.tokens == 0 {
             return Err(StakingError::InsufficientShares.with("the validator has no tokens left"));
         }
-        crate::dec::mul_div_ceil(self.delegator_shares.atomics(), tokens.into(), self.tokens.into())
+        salus_sdk::dec::mul_div_ceil(self.delegator_shares.atomics(), tokens.into(), self.tokens.into())
             .map(Dec::from_atomics)
             .ok_or_else(|| Error::internal("share value overflow"))
     }
@@ -291,36 +249,7 @@ pub struct ValidatorRewards {
     pub outstanding: DecCoins,
 }
 
-/// A validator-set change for CometBFT.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ValidatorUpdate {
-    pub pubkey: [u8; 32],
-    pub power: u64,
-}
-
-/// One vote of the last commit, as FinalizeBlock reports it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VoteInfo {
-    pub cons_address: [u8; 20],
-    pub power: u64,
-    pub signed: bool,
-}
-
-/// Evidence of a double sign (or a light-client attack) from CometBFT.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Misbehavior {
-    pub cons_address: [u8; 20],
-    pub height: u64,
-    pub time: Time,
-    pub power: u64,
-}
-
-/// What FinalizeBlock tells the module before the block's txs.
-#[derive(Clone, Debug, Default)]
-pub struct BlockInfo {
-    pub votes: Vec<VoteInfo>,
-    pub misbehavior: Vec<Misbehavior>,
-}
+pub use salus_sdk::module::{BlockInfo, Misbehavior, ValidatorUpdate, VoteInfo};
 
 #[cfg(test)]
 mod tests {

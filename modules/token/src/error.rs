@@ -20,11 +20,7 @@ pub enum TokenError {
     TooManyDenoms = 12,
 }
 
-impl TokenError {
-    pub fn with(self, message: impl Into<String>) -> Error {
-        Error::new(NAME, self as u32, message)
-    }
-}
+salus_sdk::error_codes!(TokenError, NAME);
 
 /// Not enough of a denom: the standard Cosmos code 5, with what is held and what was asked.
 pub fn insufficient_funds(addr: &salus_sdk::Address, have: u128, need: u128, denom: &str) -> Error {

@@ -1,7 +1,7 @@
 //! Token genesis: parameters, balances and denomination metadata. Supply is derived from the
 //! balances; if given, it must match.
 
-use salus_sdk::{Address, Coin, Coins, Error, SdkCode, StateRead, StateWrite};
+use salus_sdk::{Address, Coin, Coins, Error, SdkCode, StateRead, StateReadExt, StateWrite};
 use serde::{Deserialize, Serialize};
 
 use crate::error::TokenError;
@@ -99,15 +99,16 @@ impl Genesis {
         Ok(())
     }
 
-    pub fn export(state: &impl StateRead, holders: &[Address]) -> Result<Self, Error> {
-        let mut balances = Vec::new();
-        for addr in holders {
-            let coins = state.balances(addr)?;
-            if !coins.is_empty() {
-                balances.push(GenesisBalance {
-                    address: addr.to_string(),
-                    coins: coins.iter().map(JsonCoin::from).collect(),
-                });
+    /// Every balance in state, by account, with the supply, params and metadata.
+    pub fn export(state: &impl StateRead) -> Result<Self, Error> {
+        let mut balances: Vec<GenesisBalance> = Vec::new();
+        for (key, amount) in state.prefix::<u128>(crate::keys::BALANCE_PREFIX)? {
+            let (addr, denom) = crate::keys::parse_balance(&key)
+                .ok_or_else(|| Error::internal(format!("malformed balance key {}", hex_of(&key))))?;
+            let coin = JsonCoin { denom, amount: amount.to_string() };
+            match balances.last_mut() {
+                Some(last) if last.address == addr.to_string() => last.coins.push(coin),
+                _ => balances.push(GenesisBalance { address: addr.to_string(), coins: vec![coin] }),
             }
         }
         Ok(Genesis {
@@ -117,6 +118,10 @@ impl Genesis {
             denom_metadata: state.all_denom_metadata()?,
         })
     }
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub fn validate_metadata(m: &DenomMetadata) -> Result<(), Error> {

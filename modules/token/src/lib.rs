@@ -9,6 +9,7 @@ pub mod events;
 pub mod genesis;
 pub mod handler;
 pub mod keys;
+pub mod module;
 pub mod msgs;
 pub mod params;
 pub mod query;
@@ -16,6 +17,7 @@ pub mod state;
 
 pub use error::TokenError;
 pub use genesis::Genesis;
+pub use module::{fee_collector, TokenModule, FEE_COLLECTOR};
 pub use msgs::TokenMsg;
 pub use params::Params;
 pub use state::{TokenRead, TokenWrite};

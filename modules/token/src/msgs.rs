@@ -1,8 +1,8 @@
 //! The token module's messages as domain types, decoded from the Cosmos bank protos.
 
-use prost::Message;
 use salus_proto::cosmos::bank::v1beta1::{Input, MsgMultiSend, MsgSend, Output};
 use salus_proto::Any;
+use salus_sdk::module::{decode_any, is_type, type_url};
 use salus_sdk::{Address, Coins, Error, Msg, SdkCode};
 
 use crate::error::TokenError;
@@ -12,13 +12,6 @@ use crate::params::Params;
 pub enum TokenMsg {
     Send { from: Address, to: Address, amount: Coins },
     MultiSend { inputs: Vec<(Address, Coins)>, outputs: Vec<(Address, Coins)> },
-}
-
-pub const MSG_SEND_URL: &str = "/cosmos.bank.v1beta1.MsgSend";
-pub const MSG_MULTI_SEND_URL: &str = "/cosmos.bank.v1beta1.MsgMultiSend";
-
-fn decode_failed(url: &str, e: prost::DecodeError) -> Error {
-    Error::sdk(SdkCode::TxDecode, format!("{url} does not decode: {e}"))
 }
 
 fn check_denoms(params: &Params, n: usize) -> Result<(), Error> {
@@ -33,14 +26,16 @@ fn check_denoms(params: &Params, n: usize) -> Result<(), Error> {
 
 impl TokenMsg {
     /// The type URLs this module routes.
-    pub const TYPE_URLS: [&'static str; 2] = [MSG_SEND_URL, MSG_MULTI_SEND_URL];
+    pub fn type_urls() -> Vec<String> {
+        vec![type_url::<MsgSend>(), type_url::<MsgMultiSend>()]
+    }
 
     /// Decodes an `Any` whose type URL is one of [`Self::TYPE_URLS`], refusing a transfer over
     /// the size caps in `params` before any address or amount in it is parsed.
     pub fn decode(any: &Any, params: &Params) -> Result<Self, Error> {
         match any.type_url.as_str() {
-            MSG_SEND_URL => {
-                let m = MsgSend::decode(any.value.as_slice()).map_err(|e| decode_failed(MSG_SEND_URL, e))?;
+            u if is_type::<MsgSend>(u) => {
+                let m = decode_any::<MsgSend>(any)?;
                 check_denoms(params, m.amount.len())?;
                 Ok(TokenMsg::Send {
                     from: Address::parse("from_address", &m.from_address)?,
@@ -48,8 +43,8 @@ impl TokenMsg {
                     amount: Coins::from_proto(&m.amount)?,
                 })
             }
-            MSG_MULTI_SEND_URL => {
-                let m = MsgMultiSend::decode(any.value.as_slice()).map_err(|e| decode_failed(MSG_MULTI_SEND_URL, e))?;
+            u if is_type::<MsgMultiSend>(u) => {
+                let m = decode_any::<MsgMultiSend>(any)?;
                 if m.outputs.len() > params.max_multi_send_outputs as usize {
                     return Err(TokenError::TooManyOutputs.with(format!(
                         "multi-send has {} outputs; the limit is {}: split it into several txs",
@@ -88,10 +83,10 @@ impl TokenMsg {
 }
 
 impl Msg for TokenMsg {
-    fn type_url(&self) -> &'static str {
+    fn type_url(&self) -> String {
         match self {
-            TokenMsg::Send { .. } => MSG_SEND_URL,
-            TokenMsg::MultiSend { .. } => MSG_MULTI_SEND_URL,
+            TokenMsg::Send { .. } => type_url::<MsgSend>(),
+            TokenMsg::MultiSend { .. } => type_url::<MsgMultiSend>(),
         }
     }
 

@@ -7,9 +7,7 @@ use salus_sdk::{Address, Coin, Error, Page, SdkCode, StateRead};
 
 use crate::state::{DenomMetadata, TokenRead};
 
-fn decode<M: Message + Default>(bytes: &[u8]) -> Result<M, Error> {
-    M::decode(bytes).map_err(|e| Error::sdk(SdkCode::TxDecode, format!("query request does not decode: {e}")))
-}
+use salus_sdk::module::decode_request as decode;
 
 /// Answers `path` with protobuf `request` bytes; `None` if the path is not the token module's.
 pub fn handle(state: &impl StateRead, path: &str, request: &[u8]) -> Option<Result<Vec<u8>, Error>> {

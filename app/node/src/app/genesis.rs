@@ -1,31 +1,12 @@
-//! The `app_state` of genesis.json: one section per module, loaded in a fixed order, then the
-//! gentxs that make the first validators.
+//! The node's own sections of genesis.json (`auth`, `genutil`); the module sections and the
+//! struct that holds them all ([`AppGenesis`]) come from the module list (modules.rs).
 
 use base64::Engine;
-use salus_sdk::{Error, SdkCode, StateWrite};
+use salus_sdk::{Error, SdkCode};
 use serde::{Deserialize, Serialize};
 
-use super::params::{module_accounts, AuthParams};
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AppGenesis {
-    /// The tx pipeline's consensus limits.
-    #[serde(default)]
-    pub auth: AuthGenesis,
-    #[serde(default)]
-    pub token: salus_token::Genesis,
-    #[serde(default)]
-    pub did: salus_did::Genesis,
-    #[serde(default)]
-    pub staking: salus_staking::genesis::StakingGenesis,
-    #[serde(default)]
-    pub slashing: salus_staking::genesis::SlashingGenesis,
-    #[serde(default)]
-    pub distribution: salus_staking::genesis::DistributionGenesis,
-    #[serde(default)]
-    pub genutil: GenUtil,
-}
+pub use super::modules::AppGenesis;
+use super::params::AuthParams;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -67,22 +48,5 @@ impl AppGenesis {
         }
         serde_json::from_slice(bytes)
             .map_err(|e| Error::sdk(SdkCode::InvalidRequest, format!("genesis app_state does not parse: {e}")))
-    }
-
-    pub fn validate(&self) -> Result<(), Error> {
-        self.auth.params.validate()?;
-        self.token.validate()?;
-        self.did.validate()?;
-        salus_staking::genesis::validate(&self.staking, &self.slashing, &self.distribution)?;
-        self.genutil.decoded().map(|_| ())
-    }
-
-    /// Writes every module's genesis, in the one order that all validators use. Gentxs run after.
-    pub fn init(&self, state: &mut impl StateWrite) -> Result<(), Error> {
-        self.validate()?;
-        self.token.init(state, &module_accounts())?;
-        self.did.init(state)?;
-        salus_staking::genesis::init(state, &self.staking, &self.slashing, &self.distribution)?;
-        Ok(())
     }
 }

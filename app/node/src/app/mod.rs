@@ -4,7 +4,7 @@
 pub mod abci;
 pub mod genesis;
 pub mod info;
-pub mod msgs;
+pub mod modules;
 pub mod params;
 pub mod pipeline;
 pub mod proposal;
@@ -14,11 +14,11 @@ pub mod sigcache;
 use anyhow::{anyhow, bail, Context, Result};
 use salus_sdk::state::{apply, Writes};
 use salus_sdk::{BlockCtx, Event, Overlay, StateRead, StateWrite};
-use salus_staking::{BlockInfo, ValidatorUpdate};
+use salus_sdk::{BlockInfo, ValidatorUpdate};
 use salus_store::{Prepared, Snapshot, Storage};
 
 use self::genesis::AppGenesis;
-use self::params::{fee_collector, BlockLimits, TxLimits};
+use self::params::{BlockLimits, TxLimits};
 use self::pipeline::{run_tx, BlockGas, Mode, TxOutcome};
 use self::sigcache::SigCache;
 
@@ -114,12 +114,7 @@ impl App {
     ) -> Result<Genesis> {
         if let Some((0, hash)) = self.last_committed()? {
             let snap = self.storage.snapshot(0);
-            let mut validator_updates = Vec::new();
-            for (op, power) in salus_staking::StakingRead::last_powers(&snap).map_err(|e| anyhow!(e.message))? {
-                if let Some(v) = salus_staking::StakingRead::validator(&snap, &op).map_err(|e| anyhow!(e.message))? {
-                    validator_updates.push(ValidatorUpdate { pubkey: v.consensus_pubkey, power });
-                }
-            }
+            let validator_updates = modules::validator_set(&snap).map_err(|e| anyhow!(e.message))?;
             return Ok(Genesis { app_hash: hash, validator_updates });
         }
         if let Some((h, _)) = self.last_committed()? {
@@ -154,8 +149,7 @@ impl App {
                 bail!("genutil.gen_txs[{i}] failed ({} code {}): {}", o.codespace, o.code, o.log);
             }
         }
-        let validator_updates =
-            salus_staking::bonding::apply_validator_set(&mut state, &ctx).map_err(|e| anyhow!(e.message))?;
+        let validator_updates = modules::end_genesis(&mut state, &ctx).map_err(|e| anyhow!(e.message))?;
         let (writes, _) = state.into_parts();
         let prepared = self.storage.prepare(0, &writes)?;
         let hash = prepared.app_hash;
@@ -196,8 +190,7 @@ impl App {
         salus_sdk::StateWriteExt::put(&mut block, BLOCK_TIME_KEY.to_vec(), &(ctx.time_secs, ctx.time_nanos))
             .map_err(|e| anyhow!(e.message))?;
         // Block hooks fail only if the store does; the node stops rather than diverge.
-        salus_staking::hooks::begin_block(&mut block, &ctx, info, &fee_collector())
-            .map_err(|e| anyhow!("begin block {height}: {}", e.message))?;
+        modules::begin_block(&mut block, &ctx, info).map_err(|e| anyhow!("begin block {height}: {}", e.message))?;
         let mut events = block.take_events();
         let mut outcomes = Vec::with_capacity(txs.len());
         let mut gas = self.block_limits.gas().map(|limit| BlockGas { limit, used: 0 });
@@ -205,8 +198,8 @@ impl App {
             outcomes.push(run_tx(&mut block, tx, Mode::Deliver, &ctx, &self.limits, &mut self.sigs, gas.as_mut()));
         }
         let before_end = block.events().len();
-        let validator_updates = salus_staking::hooks::end_block(&mut block, &ctx)
-            .map_err(|e| anyhow!("end block {height}: {}", e.message))?;
+        let validator_updates =
+            modules::end_block(&mut block, &ctx).map_err(|e| anyhow!("end block {height}: {}", e.message))?;
         let (writes, all_events) = block.into_parts();
         events.extend(all_events.into_iter().skip(before_end));
         let prepared = self.storage.prepare(height, &writes).context("computing the app hash")?;
@@ -293,7 +286,7 @@ pub fn load_consensus_limits(limits: &mut TxLimits, state: &impl StateRead) -> R
     if let Some(auth) = salus_sdk::StateReadExt::get(state, AUTH_PARAMS_KEY).map_err(|e| anyhow!(e.message))? {
         limits.auth = auth;
     }
-    limits.token = salus_token::TokenRead::params(state).map_err(|e| anyhow!(e.message))?;
+    limits.decode = modules::DecodeLimits::load(state).map_err(|e| anyhow!(e.message))?;
     Ok(())
 }
 

@@ -4,22 +4,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use borsh::{BorshDeserialize, BorshSerialize};
-use salus_sdk::{Address, Error, SdkCode};
+use salus_sdk::{Error, SdkCode};
 use serde::{Deserialize, Serialize};
-
-/// The account that collects fees.
-pub const FEE_COLLECTOR: &str = "fee_collector";
-
-pub fn fee_collector() -> Address {
-    Address::module(FEE_COLLECTOR)
-}
-
-/// Module accounts: users cannot send to them by mistake.
-pub fn module_accounts() -> Vec<Address> {
-    let mut all = vec![fee_collector()];
-    all.extend(salus_staking::state::module_accounts());
-    all
-}
 
 /// A gas price as a fixed-point decimal with 18 fractional digits (no floats in fee math).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,8 +130,8 @@ impl BlockLimits {
 #[derive(Clone, Debug, Default)]
 pub struct TxLimits {
     pub auth: AuthParams,
-    /// The token module's params, for the transfer size caps checked while decoding.
-    pub token: salus_token::Params,
+    /// What the modules check while decoding (the token module's transfer size caps).
+    pub decode: super::modules::DecodeLimits,
     /// Validator-local, checked in CheckTx only.
     pub min_gas_prices: Vec<GasPrice>,
 }

@@ -12,8 +12,8 @@ use salus_sdk::tx::{self, DecodedTx};
 use salus_sdk::{Address, BlockCtx, Coins, Error, Event, GasMeter, Msg, Overlay, SdkCode, StateWrite};
 use salus_token::TokenWrite;
 
-use super::msgs::AppMsg;
-use super::params::{fee_collector, TxLimits};
+use super::modules::{fee_collector, AppMsg};
+use super::params::TxLimits;
 use super::sigcache::SigCache;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,7 +139,7 @@ fn stateless_checks(bytes: &[u8], limits: &TxLimits, height: u64, mode: Mode) ->
             ));
         }
     }
-    let msgs = tx.body.messages.iter().map(|m| AppMsg::decode(m, &limits.token)).collect::<Result<Vec<_>, _>>()?;
+    let msgs = tx.body.messages.iter().map(|m| AppMsg::decode(m, &limits.decode)).collect::<Result<Vec<_>, _>>()?;
     // Signers, in first-appearance order, as Cosmos SDK collects them.
     let mut signers: Vec<Address> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();

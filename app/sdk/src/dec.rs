@@ -3,8 +3,8 @@
 
 use std::fmt;
 
+use crate::{Coin, Coins, Error, SdkCode};
 use borsh::{BorshDeserialize, BorshSerialize};
-use salus_sdk::{Coin, Coins, Error, SdkCode};
 
 mod u256;
 pub use u256::U256;

@@ -1,0 +1,343 @@
+//! The one list of modules. The message router ([`AppMsg`]), genesis ([`AppGenesis`]), query
+//! routing, block hooks in their consensus order, module accounts, invariants and the services gRPC
+//! reflection lists are all derived from it. Adding a module is one line here (and, if it has
+//! block hooks, its place in the hook order).
+//!
+//! [`AppMsg`]'s match is exhaustive: a module in the list whose messages were not routed would not
+//! compile.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use salus_proto::Any;
+use salus_sdk::module::{GenesisCtx, ModuleAccount};
+use salus_sdk::{Address, BlockCtx, BlockInfo, Error, Module, Msg, SdkCode, StateRead, StateWrite, ValidatorUpdate};
+use serde::{Deserialize, Serialize};
+
+use super::genesis::{AuthGenesis, GenUtil};
+
+macro_rules! modules {
+    (
+        modules: [$($field:ident: $Variant:ident => $module:ty),+ $(,)?],
+        begin_block: [$($begin:ty),* $(,)?],
+        end_block: [$($end:ty),* $(,)?] $(,)?
+    ) => {
+        /// A decoded message of any module.
+        #[derive(Clone, Debug)]
+        pub enum AppMsg {
+            $($Variant(Box<<$module as Module>::Msg>),)+
+        }
+
+        /// Which module a type URL routes to.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        enum Route {
+            $($Variant,)+
+        }
+
+        /// Every routed type URL and its module, built once.
+        static ROUTES: LazyLock<BTreeMap<String, Route>> = LazyLock::new(|| {
+            let mut routes = BTreeMap::new();
+            $(for url in <$module as Module>::type_urls() {
+                routes.insert(url, Route::$Variant);
+            })+
+            routes
+        });
+
+        /// What decoding needs from state, one field per module.
+        #[derive(Clone, Debug, Default)]
+        pub struct DecodeLimits {
+            $(pub $field: <$module as Module>::DecodeLimits,)+
+        }
+
+        impl DecodeLimits {
+            pub fn load(state: &impl StateRead) -> Result<Self, Error> {
+                Ok(Self { $($field: <$module as Module>::decode_limits(state)?,)+ })
+            }
+        }
+
+        impl AppMsg {
+            /// Decodes a message with the caps in `limits`, checked before the rest is parsed.
+            pub fn decode(any: &Any, limits: &DecodeLimits) -> Result<Self, Error> {
+                match ROUTES.get(any.type_url.as_str()) {
+                    $(Some(Route::$Variant) => {
+                        <$module as Module>::decode(any, &limits.$field).map(|m| AppMsg::$Variant(Box::new(m)))
+                    })+
+                    None => Err(Error::sdk(
+                        SdkCode::TxDecode,
+                        format!(
+                            "unable to resolve type URL {}: this chain does not route that message (tx parse error)",
+                            any.type_url
+                        ),
+                    )),
+                }
+            }
+
+            /// The module that handles the message, for `message.module`.
+            pub fn module(&self) -> &'static str {
+                match self {
+                    $(AppMsg::$Variant(_) => <$module as Module>::NAME,)+
+                }
+            }
+
+            pub fn execute(&self, state: &mut impl StateWrite, block: &BlockCtx) -> Result<(), Error> {
+                match self {
+                    $(AppMsg::$Variant(m) => <$module as Module>::execute(state, block, m),)+
+                }
+            }
+
+            fn inner(&self) -> &dyn Msg {
+                match self {
+                    $(AppMsg::$Variant(m) => m.as_ref(),)+
+                }
+            }
+        }
+
+        /// The `app_state` of genesis.json: the tx pipeline's limits, one section per module,
+        /// then the gentxs that make the first validators.
+        #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct AppGenesis {
+            #[serde(default)]
+            pub auth: AuthGenesis,
+            $(#[serde(default)] pub $field: <$module as Module>::Genesis,)+
+            #[serde(default)]
+            pub genutil: GenUtil,
+        }
+
+        impl AppGenesis {
+            pub fn validate(&self) -> Result<(), Error> {
+                self.auth.params.validate()?;
+                $(<$module as Module>::validate_genesis(&self.$field)?;)+
+                self.genutil.decoded().map(|_| ())
+            }
+
+            /// Writes every module's section, in list order. Gentxs run after.
+            pub fn init(&self, state: &mut impl StateWrite) -> Result<(), Error> {
+                self.validate()?;
+                let ctx = GenesisCtx { module_accounts: module_accounts() };
+                $(<$module as Module>::init_genesis(state, &ctx, &self.$field)?;)+
+                Ok(())
+            }
+
+            /// Every module's section as `state` holds it (no gentxs: the validators are in it).
+            pub fn export(state: &impl StateRead, auth: AuthGenesis) -> Result<Self, Error> {
+                Ok(Self {
+                    auth,
+                    $($field: <$module as Module>::export_genesis(state)?,)+
+                    genutil: GenUtil::default(),
+                })
+            }
+        }
+
+        /// Answers a module's query path; `None` if no module serves the path's service.
+        pub fn query(state: &impl StateRead, path: &str, request: &[u8]) -> Option<Result<Vec<u8>, Error>> {
+            let service = path.strip_prefix('/')?.split_once('/')?.0;
+            $(if <$module as Module>::SERVICES.contains(&service) {
+                return <$module as Module>::query(state, path, request);
+            })+
+            None
+        }
+
+        /// The begin-block hooks, in consensus order.
+        pub fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx, info: &BlockInfo) -> Result<(), Error> {
+            $(<$begin as Module>::begin_block(state, ctx, info)?;)*
+            Ok(())
+        }
+
+        /// The end-block hooks, in consensus order; their validator-set changes, concatenated.
+        pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<Vec<ValidatorUpdate>, Error> {
+            let mut updates = Vec::new();
+            $(updates.extend(<$end as Module>::end_block(state, ctx)?);)*
+            Ok(updates)
+        }
+
+        /// After genesis and its gentxs: the first validator set.
+        pub fn end_genesis(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<Vec<ValidatorUpdate>, Error> {
+            let mut updates = Vec::new();
+            $(updates.extend(<$module as Module>::end_genesis(state, ctx)?);)+
+            Ok(updates)
+        }
+
+        /// The validator set as committed state has it.
+        pub fn validator_set(state: &impl StateRead) -> Result<Vec<ValidatorUpdate>, Error> {
+            let mut set = Vec::new();
+            $(set.extend(<$module as Module>::validator_set(state)?);)+
+            Ok(set)
+        }
+
+        /// Every module account of the chain, in list order.
+        pub fn module_accounts() -> Vec<ModuleAccount> {
+            let mut all = Vec::new();
+            $(all.extend(<$module as Module>::module_accounts());)+
+            all
+        }
+
+        /// Every module's invariants; the first broken one, named by its module.
+        pub fn check_invariants(state: &impl StateRead) -> Result<(), Error> {
+            $(<$module as Module>::invariants(state).map_err(|e| Error {
+                message: format!("{} invariant broken: {}", <$module as Module>::NAME, e.message),
+                ..e
+            })?;)+
+            Ok(())
+        }
+
+        /// Each module: its name, hooks, services and type URLs (for the list's own tests, reflection
+        /// and docs).
+        pub fn describe() -> Vec<ModuleInfo> {
+            vec![$(ModuleInfo {
+                name: <$module as Module>::NAME,
+                hooks: <$module as Module>::HOOKS,
+                services: <$module as Module>::SERVICES,
+                type_urls: <$module as Module>::type_urls(),
+            },)+]
+        }
+
+        /// The modules whose begin-block hooks run, in order.
+        pub const BEGIN_BLOCK_ORDER: &[&str] = &[$(<$begin as Module>::NAME),*];
+        /// The modules whose end-block hooks run, in order.
+        pub const END_BLOCK_ORDER: &[&str] = &[$(<$end as Module>::NAME),*];
+    };
+}
+
+modules! {
+    modules: [
+        token: Token => salus_token::TokenModule,
+        did: Did => salus_did::DidModule,
+        staking: Staking => salus_staking::StakingModule,
+        slashing: Slashing => salus_staking::SlashingModule,
+        distribution: Distribution => salus_staking::DistributionModule,
+    ],
+    // As Cosmos orders them: rewards for the last block's voters before liveness and evidence
+    // change who is bonded.
+    begin_block: [salus_staking::DistributionModule, salus_staking::SlashingModule],
+    end_block: [salus_staking::StakingModule],
+}
+
+/// What the list's tests and reflection read of a module.
+#[derive(Clone, Debug)]
+pub struct ModuleInfo {
+    pub name: &'static str,
+    pub hooks: salus_sdk::Hooks,
+    pub services: &'static [&'static str],
+    pub type_urls: Vec<String>,
+}
+
+/// The account fees are paid into.
+pub fn fee_collector() -> Address {
+    salus_token::fee_collector()
+}
+
+impl Msg for AppMsg {
+    fn type_url(&self) -> String {
+        self.inner().type_url()
+    }
+
+    fn validate_basic(&self) -> Result<(), Error> {
+        self.inner().validate_basic()
+    }
+
+    fn signers(&self) -> Vec<Address> {
+        self.inner().signers()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_none_is_a_prefix_of_another() {
+        let names: Vec<&str> = describe().iter().map(|m| m.name).collect();
+        for (i, a) in names.iter().enumerate() {
+            for (j, b) in names.iter().enumerate() {
+                if i != j {
+                    assert!(
+                        !b.starts_with(a),
+                        "module name {a} is a prefix of {b}: their keys and codespaces would mix"
+                    );
+                }
+            }
+        }
+        // The node's own sections and key prefixes are taken too.
+        for taken in ["auth", "genutil", "node"] {
+            assert!(!names.contains(&taken), "{taken} is the node's");
+        }
+    }
+
+    #[test]
+    fn type_url_tables_are_disjoint_and_every_url_routes_to_its_module() {
+        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        for m in describe() {
+            assert!(!m.type_urls.is_empty(), "{} routes no message", m.name);
+            for url in m.type_urls {
+                if let Some(other) = seen.insert(url.clone(), m.name) {
+                    panic!("{url} is routed by both {other} and {}", m.name);
+                }
+            }
+        }
+        assert_eq!(ROUTES.len(), seen.len());
+        for (url, name) in seen {
+            let any = Any { type_url: url.clone(), value: Vec::new() };
+            // An empty body decodes to an all-default message, which may fail validation, but it
+            // must reach the right module: no "unable to resolve" error.
+            if let Ok(msg) = AppMsg::decode(&any, &DecodeLimits::default()) {
+                assert_eq!(msg.module(), name, "{url}");
+                assert_eq!(msg.type_url(), url);
+            }
+        }
+    }
+
+    #[test]
+    fn every_module_with_hooks_is_placed_in_the_hook_order_and_only_those() {
+        for m in describe() {
+            assert_eq!(m.hooks.begin_block, BEGIN_BLOCK_ORDER.contains(&m.name), "{}: begin-block order", m.name);
+            assert_eq!(m.hooks.end_block, END_BLOCK_ORDER.contains(&m.name), "{}: end-block order", m.name);
+        }
+        for order in [BEGIN_BLOCK_ORDER, END_BLOCK_ORDER] {
+            let mut unique = order.to_vec();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), order.len(), "a module runs its hook twice");
+        }
+    }
+
+    #[test]
+    fn the_genesis_template_names_every_module() {
+        let template: serde_json::Value =
+            serde_json::from_str(include_str!("../../../../genesis/app_state.template.json")).unwrap();
+        for m in describe() {
+            assert!(template.get(m.name).is_some(), "genesis/app_state.template.json has no `{}` section", m.name);
+        }
+        AppGenesis::from_json(template.to_string().as_bytes()).unwrap().validate().unwrap();
+    }
+
+    #[test]
+    fn services_are_unique_and_module_accounts_distinct() {
+        let mut services: Vec<&str> = describe().iter().flat_map(|m| m.services.iter().copied()).collect();
+        let n = services.len();
+        services.sort();
+        services.dedup();
+        assert_eq!(services.len(), n, "two modules serve one service");
+        let mut accounts: Vec<&str> = module_accounts().iter().map(|a| a.name).collect();
+        let n = accounts.len();
+        accounts.sort();
+        accounts.dedup();
+        assert_eq!(accounts.len(), n, "two module accounts share a name");
+    }
+
+    #[test]
+    fn every_service_is_in_the_reflection_descriptors() {
+        use prost::Message;
+        let set = prost_types::FileDescriptorSet::decode(salus_proto::FILE_DESCRIPTOR_SET).unwrap();
+        let declared: Vec<String> = set
+            .file
+            .iter()
+            .flat_map(|f| f.service.iter().map(move |s| format!("{}.{}", f.package(), s.name())))
+            .collect();
+        for m in describe() {
+            for s in m.services {
+                assert!(declared.iter().any(|d| d == s), "{}: service {s} is not in proto/", m.name);
+            }
+        }
+    }
+}
