@@ -2,7 +2,7 @@
 //! CometBFT follows. Messages and block hooks are built from these.
 
 use salus_sdk::{Address, BlockCtx, Coin, Coins, Error, StateReadExt, StateWrite, StateWriteExt};
-use salus_token::TokenWrite;
+use salus_token::Transfer;
 
 use crate::distribution;
 use crate::error::StakingError;
@@ -14,9 +14,14 @@ use salus_sdk::dec::Dec;
 
 /// The account that holds a validator's tokens in this status.
 pub fn pool_of(status: BondStatus) -> Address {
+    pool_account_of(status).address()
+}
+
+/// The module account that holds a validator's tokens in this status.
+pub fn pool_account_of(status: BondStatus) -> salus_sdk::ModuleAccount {
     match status {
-        BondStatus::Bonded => bonded_pool(),
-        _ => not_bonded_pool(),
+        BondStatus::Bonded => crate::module::BONDED_POOL,
+        _ => crate::module::NOT_BONDED_POOL,
     }
 }
 

@@ -6,7 +6,7 @@
 //! until paid; payouts are whole units and the fractional change goes to the community pool.
 
 use salus_sdk::{Address, Coin, Coins, Error, StateWrite};
-use salus_token::{TokenRead, TokenWrite};
+use salus_token::{MintBurn, TokenRead, Transfer};
 
 use crate::error::DistributionError;
 use crate::events;
@@ -20,7 +20,8 @@ use salus_sdk::dec::{Dec, DecCoins};
 /// A block hook: it fails only if the store does. Amounts are bounded by what exists (every
 /// coin amount is a [`Dec`]); the mint stops at what the supply can still hold, and a share that
 /// cannot be added to a validator's accumulator goes to the community pool with an event.
-pub fn allocate(state: &mut impl StateWrite, votes: &[VoteInfo], fee_collector: &Address) -> Result<(), Error> {
+pub fn allocate(state: &mut impl StateWrite, votes: &[VoteInfo]) -> Result<(), Error> {
+    let fee_collector = &salus_token::fee_collector();
     let params = state.distribution_params()?;
     let denom = state.staking_params()?.bond_denom;
     let supply = state.supply(&denom)?;
@@ -31,7 +32,7 @@ pub fn allocate(state: &mut impl StateWrite, votes: &[VoteInfo], fee_collector: 
         .unwrap_or(0)
         .min(u128::MAX - supply);
     if provision > 0 {
-        state.mint(fee_collector, &Coins::new(vec![Coin::new(provision, denom.clone())])?)?;
+        state.mint(&salus_token::FEE_COLLECTOR, &Coins::new(vec![Coin::new(provision, denom.clone())])?)?;
         state.emit(events::mint(provision, &denom, params.inflation_rate));
     }
     let collected = Coins::new(state.balances(fee_collector)?)?;

@@ -5,6 +5,7 @@
 //! `cosmos.distribution.v1beta1`), and so are its query paths, so wallets, explorers and Hermes
 //! work unchanged. Where this module is silent it follows x/staking, x/slashing and x/distribution.
 
+pub mod abilities;
 pub mod bonding;
 pub mod cli;
 pub mod distribution;
@@ -24,6 +25,7 @@ pub mod slashing;
 pub mod state;
 pub mod types;
 
+pub use abilities::{BondedValidator, VotingPower};
 pub use error::{DistributionError, SlashingError, StakingError};
 pub use module::{DistributionModule, SlashingModule, StakingModule};
 pub use msgs::StakingMsg;

@@ -182,7 +182,7 @@ impl Module for DistributionModule {
 
     /// Inflation and fees to the last block's voters.
     fn begin_block(state: &mut impl StateWrite, _ctx: &BlockCtx, info: &BlockInfo) -> Result<(), Error> {
-        distribution::allocate(state, &info.votes, &salus_token::fee_collector())
+        distribution::allocate(state, &info.votes)
     }
 
     fn module_accounts() -> Vec<ModuleAccount> {

@@ -3,12 +3,12 @@
 
 use salus_sdk::address::VALCONS_PREFIX;
 use salus_sdk::{Address, BlockCtx, Error, StateWrite};
-use salus_token::TokenWrite;
+use salus_token::MintBurn;
 
-use crate::bonding::{coins, pool_of, unbond};
+use crate::bonding::{coins, pool_account_of, unbond};
 use crate::events;
 use crate::params::POWER_REDUCTION;
-use crate::state::{not_bonded_pool, StakingRead, StakingWrite};
+use crate::state::{StakingRead, StakingWrite};
 use crate::types::{Misbehavior, Time, Validator, VoteInfo, FOREVER};
 use salus_sdk::dec::Dec;
 
@@ -53,7 +53,7 @@ pub fn slash(
             }
             if from_entries > 0 {
                 state.set_unbonding(&u)?;
-                state.burn(&not_bonded_pool(), &coins(from_entries, &denom)?)?;
+                state.burn(&crate::module::NOT_BONDED_POOL, &coins(from_entries, &denom)?)?;
                 burned = burned.saturating_add(from_entries);
             }
         }
@@ -72,7 +72,7 @@ pub fn slash(
                 let Some(dst) = state.validator(&r.dst)? else { continue };
                 let tokens = unbond(state, &r.delegator, &r.dst, shares)?;
                 if tokens > 0 {
-                    state.burn(&pool_of(dst.status), &coins(tokens, &denom)?)?;
+                    state.burn(&pool_account_of(dst.status), &coins(tokens, &denom)?)?;
                     burned = burned.saturating_add(tokens);
                 }
             }
@@ -83,7 +83,7 @@ pub fn slash(
     if from_validator > 0 {
         v.tokens -= from_validator;
         state.set_validator(&v)?;
-        state.burn(&pool_of(v.status), &coins(from_validator, &denom)?)?;
+        state.burn(&pool_account_of(v.status), &coins(from_validator, &denom)?)?;
         burned = burned.saturating_add(from_validator);
     }
     state.emit(events::slash(&cons_bech32(&v.cons_address()), power, reason, burned));

@@ -11,7 +11,7 @@ use salus_staking::bonding::apply_validator_set;
 use salus_staking::types::{CommissionRates, Description};
 use salus_staking::{handler, query, Dec, StakingMsg, StakingRead};
 use salus_store::{Snapshot, Storage};
-use salus_token::TokenWrite;
+use salus_token::TestFunds;
 
 const VALIDATORS: u16 = 250;
 const DELEGATORS: u16 = 250;
@@ -40,7 +40,7 @@ fn chain() -> (tempfile::TempDir, Storage) {
     let mut state = Overlay::new(&base);
     for i in 0..VALIDATORS {
         let op = addr(1, i);
-        state.mint(&op, &Coins::new(vec![usalus(50_000_000)]).unwrap()).unwrap();
+        state.fund(&op, &Coins::new(vec![usalus(50_000_000)]).unwrap()).unwrap();
         let mut seed = [9u8; 32];
         seed[..2].copy_from_slice(&i.to_be_bytes());
         let create = StakingMsg::CreateValidator {
@@ -59,7 +59,7 @@ fn chain() -> (tempfile::TempDir, Storage) {
     }
     for i in 0..DELEGATORS {
         let del = addr(2, i);
-        state.mint(&del, &Coins::new(vec![usalus(5_000_000)]).unwrap()).unwrap();
+        state.fund(&del, &Coins::new(vec![usalus(5_000_000)]).unwrap()).unwrap();
         let delegate = StakingMsg::Delegate { delegator: del, validator: addr(1, 0), amount: usalus(1_000_000) };
         handler::execute(&mut state, &ctx(1), &delegate).unwrap();
     }

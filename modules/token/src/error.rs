@@ -18,6 +18,8 @@ pub enum TokenError {
     MultipleInputs = 10,
     TooManyOutputs = 11,
     TooManyDenoms = 12,
+    /// A module minted into or burned from a module account without the permission.
+    NoPermission = 13,
 }
 
 salus_sdk::error_codes!(TokenError, NAME);

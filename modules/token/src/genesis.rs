@@ -5,7 +5,7 @@ use salus_sdk::{Address, Coin, Coins, Error, SdkCode, StateRead, StateReadExt, S
 use serde::{Deserialize, Serialize};
 
 use crate::error::TokenError;
-use crate::state::{DenomMetadata, TokenRead, TokenWrite};
+use crate::state::{DenomMetadata, TokenRead, TokenStore};
 use crate::Params;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,7 +94,7 @@ impl Genesis {
             state.set_denom_metadata(m)?;
         }
         for (addr, coins) in self.validated_balances()? {
-            state.mint(&addr, &coins)?;
+            state.mint_unchecked(&addr, &coins)?;
         }
         Ok(())
     }

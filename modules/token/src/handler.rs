@@ -4,7 +4,8 @@ use salus_sdk::{Address, Error, StateWrite};
 
 use crate::error::TokenError;
 use crate::msgs::TokenMsg;
-use crate::state::{TokenRead, TokenWrite};
+use crate::state::{TokenRead, TokenStore};
+use crate::Transfer;
 
 pub fn execute(state: &mut impl StateWrite, msg: &TokenMsg) -> Result<(), Error> {
     if !state.params()?.send_enabled {

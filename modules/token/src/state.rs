@@ -1,5 +1,6 @@
-//! The only code that touches the token module's keys. Other modules move funds through
-//! [`TokenWrite`], never through these keys.
+//! The only code that touches the token module's keys. Other modules move funds through the
+//! abilities in abilities/ ([`crate::Transfer`], [`crate::Escrow`], [`crate::MintBurn`],
+//! [`crate::FeePay`]), never through these keys.
 
 use borsh::{BorshDeserialize, BorshSerialize};
 use salus_proto::cosmos::base::query::v1beta1::PageResponse;
@@ -126,7 +127,9 @@ fn coins_page(
     Ok((coins, resp))
 }
 
-pub trait TokenWrite: StateWrite {
+/// The raw writes of the token module's keys: private to the module. Other modules use the
+/// abilities (abilities/), which keep balances and supply consistent.
+pub(crate) trait TokenStore: StateWrite {
     fn set_params(&mut self, params: &Params) -> Result<(), Error> {
         self.put(keys::PARAMS.to_vec(), params)
     }
@@ -188,20 +191,9 @@ pub trait TokenWrite: StateWrite {
         Ok(())
     }
 
-    /// Moves coins between accounts (modules included). Recipient blocking is the message
-    /// handler's concern: modules may pay module accounts.
-    fn transfer(&mut self, from: &Address, to: &Address, amount: &Coins) -> Result<(), Error> {
-        if amount.is_empty() {
-            return Ok(());
-        }
-        self.sub_coins(from, amount)?;
-        self.add_coins(to, amount)?;
-        self.emit(events::transfer(to, from, amount));
-        Ok(())
-    }
-
-    /// Creates coins in `to` and raises the supply.
-    fn mint(&mut self, to: &Address, amount: &Coins) -> Result<(), Error> {
+    /// Creates coins in `to` and raises the supply: genesis balances, and [`crate::MintBurn::mint`]
+    /// once it has checked the permission.
+    fn mint_unchecked(&mut self, to: &Address, amount: &Coins) -> Result<(), Error> {
         for c in amount.iter() {
             let supply = self
                 .supply(&c.denom)?
@@ -213,19 +205,6 @@ pub trait TokenWrite: StateWrite {
         self.emit(events::coinbase(to, amount));
         Ok(())
     }
-
-    /// Destroys coins held by `from` and lowers the supply.
-    fn burn(&mut self, from: &Address, amount: &Coins) -> Result<(), Error> {
-        self.sub_coins(from, amount)?;
-        for c in amount.iter() {
-            let supply = self
-                .supply(&c.denom)?
-                .checked_sub(c.amount)
-                .ok_or_else(|| Error::internal("supply below a balance"))?;
-            self.set_supply(&c.denom, supply)?;
-        }
-        self.emit(events::burn(from, amount));
-        Ok(())
-    }
 }
-impl<S: StateWrite + ?Sized> TokenWrite for S {}
+
+impl<S: StateWrite + ?Sized> TokenStore for S {}

@@ -10,9 +10,9 @@ use salus_sdk::auth::{AuthRead, AuthWrite};
 use salus_sdk::state::apply;
 use salus_sdk::tx::{self, DecodedTx};
 use salus_sdk::{Address, BlockCtx, Coins, Error, Event, GasMeter, Msg, Overlay, SdkCode, StateWrite};
-use salus_token::TokenWrite;
+use salus_token::FeePay;
 
-use super::modules::{fee_collector, AppMsg};
+use super::modules::AppMsg;
 use super::params::TxLimits;
 use super::sigcache::SigCache;
 
@@ -330,15 +330,7 @@ fn ante_steps(
             format!("fee payer address: {fee_payer} does not exist: fund it first"),
         ));
     }
-    if !s.fee.is_empty() {
-        state.transfer(&fee_payer, &fee_collector(), &s.fee).map_err(|e| {
-            if e.is(SdkCode::InsufficientFunds) {
-                Error::sdk(SdkCode::InsufficientFunds, format!("{}: insufficient funds to pay the fee", e.message))
-            } else {
-                e
-            }
-        })?;
-    }
+    state.pay_fee(&fee_payer, &s.fee)?;
     state.emit(Event::new("tx").attr("fee", &s.fee).attr("fee_payer", fee_payer));
 
     // Resolve every signer's account and key and check sequences before verifying anything.
