@@ -104,6 +104,8 @@ async fn grpc_reflection_lists_and_describes_the_services() {
     let requests = tokio_stream::iter(vec![
         ask(MessageRequest::ListServices(String::new())),
         ask(MessageRequest::FileContainingSymbol("cosmos.bank.v1beta1.Query".into())),
+        ask(MessageRequest::FileContainingSymbol("cosmos.crypto.secp256k1.PubKey".into())),
+        ask(MessageRequest::FileContainingSymbol("cosmos.crypto.ed25519.PubKey".into())),
     ]);
     let mut responses = client.server_reflection_info(requests).await.unwrap().into_inner();
 
@@ -123,6 +125,12 @@ async fn grpc_reflection_lists_and_describes_the_services() {
         "cosmos.staking.v1beta1.Query",
         "cosmos.distribution.v1beta1.Query",
         "cosmos.slashing.v1beta1.Query",
+        "cosmos.bank.v1beta1.Msg",
+        "cosmos.staking.v1beta1.Msg",
+        "cosmos.distribution.v1beta1.Msg",
+        "cosmos.slashing.v1beta1.Msg",
+        "salus.did.v1.Msg",
+        "grpc.reflection.v1.ServerReflection",
     ] {
         assert!(names.contains(&expected), "{expected} missing from {names:?}");
     }
@@ -132,4 +140,17 @@ async fn grpc_reflection_lists_and_describes_the_services() {
         panic!("expected file descriptors");
     };
     assert!(!files.file_descriptor_proto.is_empty());
+    // The public keys inside BaseAccount.pub_key and MsgCreateValidator.pubkey decode too.
+    for (package, message) in [("cosmos.crypto.secp256k1", "PubKey"), ("cosmos.crypto.ed25519", "PubKey")] {
+        let Some(MessageResponse::FileDescriptorResponse(files)) =
+            responses.message().await.unwrap().unwrap().message_response
+        else {
+            panic!("expected the file of {package}.{message}");
+        };
+        let declared = files.file_descriptor_proto.iter().any(|bytes| {
+            let file = <prost_types::FileDescriptorProto as prost::Message>::decode(bytes.as_slice()).unwrap();
+            file.package() == package && file.message_type.iter().any(|m| m.name() == message)
+        });
+        assert!(declared, "{package}.{message} is not described");
+    }
 }

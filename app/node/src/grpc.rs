@@ -20,6 +20,10 @@ use crate::app::QueryHandle;
 
 pub const HEIGHT_HEADER: &str = "x-cosmos-block-height";
 
+/// Reflection lists itself too.
+const REFLECTION_SERVICES: [&str; 2] =
+    ["grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"];
+
 /// gRPC requests served at once over all connections, unless app.toml says otherwise.
 pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 64;
 /// gRPC requests served at once on one connection, unless app.toml says otherwise.
@@ -142,8 +146,14 @@ pub async fn serve_on(
             Ok::<_, Infallible>(grpc.unary(method, req).await)
         }
     });
+    // The services listed are the node's and the module list's; every message of the descriptor
+    // set (the public keys an `Any` holds included) can still be looked up by name.
     let reflection = |builder: tonic_reflection::server::Builder<'static>| {
-        builder.register_encoded_file_descriptor_set(salus_proto::FILE_DESCRIPTOR_SET)
+        let builder = builder.register_encoded_file_descriptor_set(salus_proto::FILE_DESCRIPTOR_SET);
+        crate::app::query::reflection_services()
+            .into_iter()
+            .chain(REFLECTION_SERVICES)
+            .fold(builder, |b, name| b.with_service_name(name))
     };
     let v1 = reflection(tonic_reflection::server::Builder::configure()).build_v1()?;
     let v1alpha = reflection(tonic_reflection::server::Builder::configure()).build_v1alpha()?;

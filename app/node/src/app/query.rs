@@ -15,6 +15,22 @@ use super::pipeline::{run_tx, Mode};
 use super::sigcache::SigCache;
 use super::{stored_block_time, stored_chain_id, QueryHandle};
 
+/// The services the node itself answers (the modules' come from the module list).
+pub const NODE_SERVICES: &[&str] = &[
+    "cosmos.auth.v1beta1.Query",
+    "cosmos.tx.v1beta1.Service",
+    "cosmos.base.node.v1beta1.Service",
+    "cosmos.base.tendermint.v1beta1.Service",
+];
+
+/// Every service gRPC reflection lists: the node's, then each module's (Query and Msg), in list
+/// order.
+pub fn reflection_services() -> Vec<&'static str> {
+    let mut all = NODE_SERVICES.to_vec();
+    all.extend(super::modules::describe().iter().flat_map(|m| m.services.iter().copied()));
+    all
+}
+
 /// A query's answer: the value, and for store queries the proof.
 pub struct Answer {
     pub value: Vec<u8>,
@@ -77,13 +93,7 @@ impl QueryHandle {
         if let Some(sub) = store_path(path) {
             return self.store_query(sub, data, at, prove);
         }
-        if let Some(result) = salus_token::query::handle(&snap, path, data) {
-            return result.map(plain);
-        }
-        if let Some(result) = salus_did::query::handle(&snap, path, data) {
-            return result.map(plain);
-        }
-        if let Some(result) = salus_staking::query::handle(&snap, path, data) {
+        if let Some(result) = super::modules::query(&snap, path, data) {
             return result.map(plain);
         }
         let value = match path {
