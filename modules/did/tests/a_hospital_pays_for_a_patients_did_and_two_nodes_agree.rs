@@ -2,14 +2,12 @@
 //! a patient whose key never holds funds; a bad proof is refused with its DID code while the fee
 //! and sequence stick; a second node fed the same blocks reaches the same app hash.
 
-mod support;
-
 use prost::Message;
 use salus_did::proof::{sign_bytes, Proof};
 use salus_did::state::Operation;
 use salus_did::{cli, Did, DidError, DidMsg, PublicKey};
 use salus_proto::salus::did::v1 as pb;
-use support::*;
+use salus_testkit::*;
 
 fn patient() -> (ed25519_consensus::SigningKey, PublicKey) {
     let sk = ed25519_consensus::SigningKey::from([42; 32]);

@@ -1,11 +1,9 @@
 //! A validator that misses too many of the signed-blocks window is slashed, jailed and leaves the
 //! set; it cannot unjail before the jail time, and returns to the set when it does.
 
-mod support;
-
 use salus_sdk::Msg;
 use salus_staking::StakingMsg;
-use support::*;
+use salus_testkit::*;
 
 const MILLION: u128 = 1_000_000;
 

@@ -2,11 +2,9 @@
 //! rewards; withdrawals pay whole units exactly and every unit is accounted for: paid, owed, or in
 //! the community pool.
 
-mod support;
-
 use salus_staking::StakingMsg;
+use salus_testkit::*;
 use salus_token::TokenRead;
-use support::*;
 
 const MILLION: u128 = 1_000_000;
 

@@ -4,11 +4,9 @@
 //! so double-sign evidence that arrives later slashes the moved stake, and the moved stake cannot
 //! hop on at once (transitive redelegation). An undelegation from it follows the same rule.
 
-mod support;
-
 use salus_staking::types::{BondStatus, Time};
 use salus_staking::{Misbehavior, StakingMsg, StakingRead};
-use support::*;
+use salus_testkit::*;
 
 const MILLION: u128 = 1_000_000;
 
@@ -16,7 +14,7 @@ const MILLION: u128 = 1_000_000;
 /// consensus address is `cons`.
 struct Setup {
     chain: TestChain,
-    me: salus_node::keyring::Key,
+    me: Key,
     bad: salus_sdk::Address,
     other: salus_sdk::Address,
     third: salus_sdk::Address,

@@ -3,11 +3,9 @@
 //! else) is refused, and nothing changes but the fee and the sequence. A key another validator
 //! uses is refused too.
 
-mod support;
-
 use salus_staking::types::{consensus_address, Time};
 use salus_staking::{Misbehavior, StakingMsg, StakingRead};
-use support::*;
+use salus_testkit::*;
 
 const MILLION: u128 = 1_000_000;
 

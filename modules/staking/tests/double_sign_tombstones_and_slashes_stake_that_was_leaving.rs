@@ -2,11 +2,9 @@
 //! tombstones it; unbonding delegations and redelegations that began after the infraction are
 //! slashed too, those that began before are not.
 
-mod support;
-
 use salus_sdk::Msg;
 use salus_staking::{Misbehavior, StakingMsg};
-use support::*;
+use salus_testkit::*;
 
 const MILLION: u128 = 1_000_000;
 

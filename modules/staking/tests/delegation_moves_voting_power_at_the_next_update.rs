@@ -2,12 +2,10 @@
 //! the top `max_validators` by power make the set; undelegated funds arrive after the unbonding
 //! period; unbonding can be cancelled; redelegation moves stake at once but not transitively.
 
-mod support;
-
 use salus_sdk::{Address, Msg};
 use salus_staking::types::BondStatus;
 use salus_staking::StakingMsg;
-use support::*;
+use salus_testkit::*;
 
 const MILLION: u128 = 1_000_000;
 

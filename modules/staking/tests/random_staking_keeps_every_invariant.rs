@@ -3,10 +3,8 @@
 //! candidates. Supply and every staking invariant are checked after each block (TestChain::block),
 //! and a second node fed the same blocks agrees at the end.
 
-mod support;
-
 use salus_staking::{Misbehavior, StakingMsg};
-use support::*;
+use salus_testkit::*;
 
 struct Rng(u64);
 
