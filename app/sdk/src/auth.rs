@@ -35,12 +35,22 @@ pub trait AuthRead: StateRead {
     fn accounts(&self) -> Result<Vec<Account>, Error> {
         Ok(self.prefix::<Account>(keys::ACCOUNT_PREFIX)?.into_iter().map(|(_, a)| a).collect())
     }
+
+    /// The number the next new account gets.
+    fn next_account_number(&self) -> Result<u64, Error> {
+        Ok(self.get(keys::NEXT_ACCOUNT_NUMBER)?.unwrap_or(0))
+    }
 }
 impl<S: StateRead + ?Sized> AuthRead for S {}
 
 pub trait AuthWrite: StateWrite {
     fn set_account(&mut self, account: &Account) -> Result<(), Error> {
         self.put(keys::account(&account.address), account)
+    }
+
+    /// Sets the number the next new account gets (genesis, after writing exported accounts).
+    fn set_next_account_number(&mut self, number: u64) -> Result<(), Error> {
+        self.put(keys::NEXT_ACCOUNT_NUMBER.to_vec(), &number)
     }
 
     /// The account at `addr`, created with the next account number if it does not exist yet

@@ -8,7 +8,7 @@ use salus_sdk::module::{GenesisCtx, Hooks, ModuleAccount, Permission};
 use salus_sdk::{BlockCtx, BlockInfo, Error, Module, StateRead, StateWrite, ValidatorUpdate};
 
 use crate::genesis::{DistributionGenesis, SlashingGenesis, StakingGenesis};
-use crate::state::{StakingRead, StakingWrite};
+use crate::state::StakingRead;
 use crate::{bonding, distribution, handler, hooks, invariants, query, slashing, StakingMsg};
 
 /// Holds the tokens of bonded validators.
@@ -46,16 +46,15 @@ impl Module for StakingModule {
     }
 
     fn validate_genesis(genesis: &StakingGenesis) -> Result<(), Error> {
-        genesis.params.validate()
+        genesis.validate()
     }
 
     fn init_genesis(state: &mut impl StateWrite, _ctx: &GenesisCtx, genesis: &StakingGenesis) -> Result<(), Error> {
-        Self::validate_genesis(genesis)?;
-        state.set_staking_params(&genesis.params)
+        genesis.init(state)
     }
 
     fn export_genesis(state: &impl StateRead) -> Result<StakingGenesis, Error> {
-        Ok(StakingGenesis { params: state.staking_params()? })
+        StakingGenesis::export(state)
     }
 
     fn query(state: &impl StateRead, path: &str, request: &[u8]) -> Option<Result<Vec<u8>, Error>> {
@@ -67,9 +66,15 @@ impl Module for StakingModule {
         hooks::end_block(state, ctx)
     }
 
-    /// The first validator set, from the gentxs' validators.
+    /// The first validator set, from the gentxs' validators; an exported genesis starts with its
+    /// last set (with whatever the gentxs changed), all of which CometBFT is told.
     fn end_genesis(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<Vec<ValidatorUpdate>, Error> {
-        bonding::apply_validator_set(state, ctx)
+        let exported = !state.last_powers()?.is_empty();
+        let updates = bonding::apply_validator_set(state, ctx)?;
+        if exported {
+            return Self::validator_set(state);
+        }
+        Ok(updates)
     }
 
     fn validator_set(state: &impl StateRead) -> Result<Vec<ValidatorUpdate>, Error> {
@@ -115,16 +120,15 @@ impl Module for SlashingModule {
     }
 
     fn validate_genesis(genesis: &SlashingGenesis) -> Result<(), Error> {
-        genesis.params.validate()
+        genesis.validate()
     }
 
     fn init_genesis(state: &mut impl StateWrite, _ctx: &GenesisCtx, genesis: &SlashingGenesis) -> Result<(), Error> {
-        Self::validate_genesis(genesis)?;
-        state.set_slashing_params(&genesis.params)
+        genesis.init(state)
     }
 
     fn export_genesis(state: &impl StateRead) -> Result<SlashingGenesis, Error> {
-        Ok(SlashingGenesis { params: state.slashing_params()? })
+        SlashingGenesis::export(state)
     }
 
     fn query(state: &impl StateRead, path: &str, request: &[u8]) -> Option<Result<Vec<u8>, Error>> {
@@ -160,7 +164,7 @@ impl Module for DistributionModule {
     }
 
     fn validate_genesis(genesis: &DistributionGenesis) -> Result<(), Error> {
-        genesis.params.validate()
+        genesis.validate()
     }
 
     fn init_genesis(
@@ -168,12 +172,11 @@ impl Module for DistributionModule {
         _ctx: &GenesisCtx,
         genesis: &DistributionGenesis,
     ) -> Result<(), Error> {
-        Self::validate_genesis(genesis)?;
-        state.set_distribution_params(&genesis.params)
+        genesis.init(state)
     }
 
     fn export_genesis(state: &impl StateRead) -> Result<DistributionGenesis, Error> {
-        Ok(DistributionGenesis { params: state.distribution_params()? })
+        DistributionGenesis::export(state)
     }
 
     fn query(state: &impl StateRead, path: &str, request: &[u8]) -> Option<Result<Vec<u8>, Error>> {

@@ -187,6 +187,56 @@ pub trait StakingRead: StateRead {
     fn withdraw_address(&self, del: &Address) -> Result<Address, Error> {
         Ok(self.get(&keys::withdraw_address(del))?.unwrap_or(*del))
     }
+
+    /// Every delegation, by delegator then validator (for genesis export).
+    fn all_delegations(&self) -> Result<Vec<Delegation>, Error> {
+        Ok(self.prefix::<Delegation>(keys::DELEGATION_PREFIX)?.into_iter().map(|(_, d)| d).collect())
+    }
+
+    /// Every redelegation, by delegator, source, destination (for genesis export).
+    fn all_redelegations(&self) -> Result<Vec<Redelegation>, Error> {
+        Ok(self.prefix::<Redelegation>(keys::REDELEGATION_PREFIX)?.into_iter().map(|(_, r)| r).collect())
+    }
+
+    /// Every missed block of every signing window: (consensus address, index), in order.
+    fn all_missed(&self) -> Result<Vec<([u8; 20], u64)>, Error> {
+        let at = keys::MISSED_PREFIX.len();
+        self.prefix_raw(keys::MISSED_PREFIX)?
+            .into_iter()
+            .map(|(k, _)| {
+                let cons: [u8; 20] =
+                    k.get(at..at + 20).and_then(|b| b.try_into().ok()).ok_or_else(|| Error::internal("bad missed key"))?;
+                let index: [u8; 8] =
+                    k.get(at + 20..).and_then(|b| b.try_into().ok()).ok_or_else(|| Error::internal("bad missed key"))?;
+                Ok((cons, u64::from_be_bytes(index)))
+            })
+            .collect()
+    }
+
+    /// Every validator's reward records, by operator.
+    fn all_validator_rewards(&self) -> Result<Vec<(Address, ValidatorRewards)>, Error> {
+        self.prefix::<ValidatorRewards>(keys::REWARDS_PREFIX)?
+            .into_iter()
+            .map(|(k, r)| Ok((addr_at(&k, keys::REWARDS_PREFIX.len())?, r)))
+            .collect()
+    }
+
+    /// Every delegation's reward start: (delegator, validator, accumulator).
+    fn all_reward_starts(&self) -> Result<Vec<(Address, Address, DecCoins)>, Error> {
+        let at = keys::REWARD_START_PREFIX.len();
+        self.prefix::<DecCoins>(keys::REWARD_START_PREFIX)?
+            .into_iter()
+            .map(|(k, s)| Ok((addr_at(&k, at)?, addr_at(&k, at + 20)?, s)))
+            .collect()
+    }
+
+    /// Every withdraw address that differs from its delegator: (delegator, withdraw address).
+    fn all_withdraw_addresses(&self) -> Result<Vec<(Address, Address)>, Error> {
+        self.prefix::<Address>(keys::WITHDRAW_ADDRESS_PREFIX)?
+            .into_iter()
+            .map(|(k, to)| Ok((addr_at(&k, keys::WITHDRAW_ADDRESS_PREFIX.len())?, to)))
+            .collect()
+    }
 }
 impl<S: StateRead + ?Sized> StakingRead for S {}
 

@@ -131,10 +131,18 @@ impl App {
             );
         }
         let genesis = AppGenesis::from_json(app_state).map_err(|e| anyhow!("{}", e.message))?;
+        genesis.auth.validate().map_err(|e| anyhow!("invalid genesis: {}", e.message))?;
         let empty = self.storage.snapshot(0);
         let mut state = Overlay::new(&empty);
         state.put_raw(CHAIN_ID_KEY.to_vec(), chain_id.as_bytes().to_vec()).map_err(|e| anyhow!(e))?;
+        // An exported chain's accounts keep their numbers: written before the balances make them.
+        genesis.auth.init_accounts(&mut state).map_err(|e| anyhow!("invalid genesis: {}", e.message))?;
         genesis.init(&mut state).map_err(|e| anyhow!("invalid genesis: {}", e.message))?;
+        if genesis.has_records() {
+            // An exported chain's sections must agree with each other (pools and token balances,
+            // rewards and the distribution account) as after any block.
+            modules::check_invariants(&state).map_err(|e| anyhow!("invalid genesis: {}", e.message))?;
+        }
         salus_sdk::StateWriteExt::put(&mut state, AUTH_PARAMS_KEY.to_vec(), &genesis.auth.params)
             .map_err(|e| anyhow!(e.message))?;
         salus_sdk::StateWriteExt::put(&mut state, BLOCK_LIMITS_KEY.to_vec(), &block_limits)
@@ -158,6 +166,34 @@ impl App {
         self.committed = self.storage.snapshot(0);
         load_consensus_limits(&mut self.limits, &self.committed)?;
         Ok(Genesis { app_hash: hash, validator_updates })
+    }
+
+    /// Every module's state at the latest committed height, as a genesis a new chain starts from
+    /// (`salusd genesis export`). Only the latest height can be exported: the validator set's
+    /// indexes keep no history of their deleted keys (see `Storage::without_history_under`).
+    pub fn export(&self, height: Option<u64>) -> Result<Exported> {
+        let Some((latest, app_hash)) = self.last_committed()? else {
+            bail!("the store holds no committed state yet: nothing to export");
+        };
+        if let Some(h) = height.filter(|h| *h != latest) {
+            bail!(
+                "cannot export height {h}: only the latest committed height ({latest}) can be exported, \
+                 because the store keeps no history of the validator set (staking/last_power) at older heights"
+            );
+        }
+        let snap = self.storage.snapshot(latest);
+        let auth = genesis::AuthGenesis::export(&snap, self.limits.auth.clone()).map_err(|e| anyhow!(e.message))?;
+        let app_state = AppGenesis::export(&snap, auth).map_err(|e| anyhow!("exporting: {}", e.message))?;
+        let validators = salus_staking::genesis::exported_set(&snap).map_err(|e| anyhow!(e.message))?;
+        Ok(Exported {
+            height: latest,
+            app_hash,
+            chain_id: stored_chain_id(&snap).unwrap_or_default(),
+            block_time: stored_block_time(&snap),
+            block_limits: stored_block_limits(&snap)?,
+            app_state,
+            validators,
+        })
     }
 
     fn block_ctx(&self, height: u64, time: tendermint::Time) -> BlockCtx {
@@ -252,6 +288,19 @@ impl App {
     pub fn block_limits(&self) -> BlockLimits {
         self.block_limits
     }
+}
+
+/// A chain's state as a genesis: [`App::export`].
+pub struct Exported {
+    pub height: u64,
+    pub app_hash: [u8; 32],
+    pub chain_id: String,
+    /// The exported block's time (0 at genesis).
+    pub block_time: (i64, u32),
+    pub block_limits: BlockLimits,
+    pub app_state: AppGenesis,
+    /// CometBFT's validator set: (consensus key, power, moniker).
+    pub validators: Vec<([u8; 32], u64, String)>,
 }
 
 /// What InitChain returns to CometBFT.

@@ -5,6 +5,9 @@ use clap::{Args, Subcommand};
 use salus_sdk::{Address, Coins};
 
 use crate::home::{self, Home, InitOptions, Ports};
+
+#[path = "export.rs"]
+mod export;
 use crate::keyring::Keyring;
 
 #[derive(Args)]
@@ -88,8 +91,12 @@ pub enum GenesisCmd {
         #[arg(long)]
         gentx_dir: Option<std::path::PathBuf>,
     },
-    /// Check genesis.json: app_state parses and every module's genesis is valid.
+    /// Check genesis.json: app_state parses and every module's genesis is valid (an exported
+    /// genesis is also initialised on a scratch store, so its sections must agree).
     Validate,
+    /// Write the app state at the latest committed height as a genesis.json that a new chain
+    /// starts from (at height 1), reading the node's store: stop the node first.
+    Export(export::ExportArgs),
 }
 
 pub fn genesis(home: &Home, cmd: GenesisCmd) -> Result<()> {
@@ -130,10 +137,46 @@ pub fn genesis(home: &Home, cmd: GenesisCmd) -> Result<()> {
             let parsed = crate::app::genesis::AppGenesis::from_json(app_state.to_string().as_bytes())
                 .map_err(|e| anyhow!(e.message))?;
             parsed.validate().map_err(|e| anyhow!(e.message))?;
+            parsed.auth.validate().map_err(|e| anyhow!(e.message))?;
+            if parsed.has_records() {
+                dry_run(&genesis, &app_state)?;
+            }
             println!("{} is valid", home.genesis().display());
             Ok(())
         }
+        GenesisCmd::Export(a) => export::export(home, a),
     }
+}
+
+/// Runs InitChain on a scratch store, as the node would at its first start.
+fn dry_run(genesis: &serde_json::Value, app_state: &serde_json::Value) -> Result<()> {
+    let chain_id = genesis.get("chain_id").and_then(|c| c.as_str()).unwrap_or_default();
+    let number = |v: Option<&serde_json::Value>, default: i64| -> i64 {
+        match v {
+            Some(serde_json::Value::String(s)) => s.parse().unwrap_or(default),
+            Some(serde_json::Value::Number(n)) => n.as_i64().unwrap_or(default),
+            _ => default,
+        }
+    };
+    let defaults = crate::app::params::BlockLimits::default();
+    let block = genesis.pointer("/consensus_params/block");
+    let limits = crate::app::params::BlockLimits {
+        max_bytes: number(block.and_then(|b| b.get("max_bytes")), defaults.max_bytes),
+        max_gas: number(block.and_then(|b| b.get("max_gas")), defaults.max_gas),
+    };
+    let initial_height = number(genesis.get("initial_height"), 1).max(0) as u64;
+    let time = genesis
+        .get("genesis_time")
+        .and_then(|t| t.as_str())
+        .and_then(|t| t.parse::<tendermint::Time>().ok())
+        .unwrap_or_else(tendermint::Time::unix_epoch);
+    let dir = tempfile::tempdir()?;
+    let mut app = crate::app::App::new(salus_store::Storage::open(dir.path())?, Default::default())?;
+    let g = app.init_chain(chain_id, initial_height, time, app_state.to_string().as_bytes(), limits)?;
+    if g.validator_updates.is_empty() {
+        bail!("genesis has no validators: the chain would not start");
+    }
+    Ok(())
 }
 
 /// The moniker in the node's CometBFT config.toml.
