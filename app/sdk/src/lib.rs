@@ -26,7 +26,7 @@ pub use dec::{Dec, DecCoins};
 pub use error::{Error, SdkCode};
 pub use event::Event;
 pub use gas::{GasCosts, GasMeter};
-pub use module::{BlockInfo, GenesisCtx, Hooks, Module, ModuleAccount, Permission, ValidatorUpdate};
+pub use module::{BlockInfo, GenesisCtx, Hooks, Module, ModuleAccount, MsgRouter, Permission, ValidatorUpdate};
 pub use pagination::Page;
 pub use state::{Overlay, StateRead, StateReadExt, StateWrite, StateWriteExt};
 pub use time::Time;

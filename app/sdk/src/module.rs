@@ -40,8 +40,14 @@ pub trait Module {
     fn decode_limits(_state: &impl StateRead) -> Result<Self::DecodeLimits, Error> {
         Ok(Self::DecodeLimits::default())
     }
-    /// Runs a message whose signers the tx pipeline has checked.
-    fn execute(state: &mut impl StateWrite, ctx: &BlockCtx, msg: &Self::Msg) -> Result<(), Error>;
+    /// Runs a message whose signers the tx pipeline has checked. `router` runs other modules'
+    /// messages (governance's proposals); most modules ignore it.
+    fn execute(
+        state: &mut impl StateWrite,
+        ctx: &BlockCtx,
+        router: &dyn MsgRouter,
+        msg: &Self::Msg,
+    ) -> Result<(), Error>;
 
     fn validate_genesis(genesis: &Self::Genesis) -> Result<(), Error>;
     /// Writes the genesis section; `ctx` lists every module account of the chain.
@@ -58,8 +64,13 @@ pub trait Module {
     fn begin_block(_state: &mut impl StateWrite, _ctx: &BlockCtx, _info: &BlockInfo) -> Result<(), Error> {
         Ok(())
     }
-    /// After the block's txs; returns validator-set changes for CometBFT.
-    fn end_block(_state: &mut impl StateWrite, _ctx: &BlockCtx) -> Result<Vec<ValidatorUpdate>, Error> {
+    /// After the block's txs; returns validator-set changes for CometBFT. `router` runs other
+    /// modules' messages (a passed proposal's).
+    fn end_block(
+        _state: &mut impl StateWrite,
+        _ctx: &BlockCtx,
+        _router: &dyn MsgRouter,
+    ) -> Result<Vec<ValidatorUpdate>, Error> {
         Ok(Vec::new())
     }
     /// After genesis and its gentxs: the first validator set, if the module makes it.
@@ -81,6 +92,15 @@ pub trait Module {
     fn invariants(_state: &impl StateRead) -> Result<(), Error> {
         Ok(())
     }
+}
+
+/// Runs any module's messages, as the node routes them: how governance checks a proposal's
+/// messages at submission and executes them once it passes.
+pub trait MsgRouter {
+    /// Decodes `any` and checks it without state; returns who must sign it.
+    fn signers(&self, any: &Any) -> Result<Vec<Address>, Error>;
+    /// Decodes, checks and runs `any` against `state`; the caller has checked the signers.
+    fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockCtx, any: &Any) -> Result<(), Error>;
 }
 
 /// The block hooks a module has.

@@ -2,7 +2,7 @@
 
 use salus_proto::Any;
 use salus_sdk::module::GenesisCtx;
-use salus_sdk::{BlockCtx, Error, Module, StateRead, StateWrite};
+use salus_sdk::{BlockCtx, Error, Module, MsgRouter, StateRead, StateWrite};
 
 use crate::{handler, query, DidMsg, Genesis, NAME};
 
@@ -24,7 +24,12 @@ impl Module for DidModule {
         DidMsg::decode(any)
     }
 
-    fn execute(state: &mut impl StateWrite, ctx: &BlockCtx, msg: &DidMsg) -> Result<(), Error> {
+    fn execute(
+        state: &mut impl StateWrite,
+        ctx: &BlockCtx,
+        _router: &dyn MsgRouter,
+        msg: &DidMsg,
+    ) -> Result<(), Error> {
         handler::execute(state, ctx, msg)
     }
 

@@ -5,7 +5,7 @@
 
 use salus_proto::Any;
 use salus_sdk::module::{GenesisCtx, Hooks, ModuleAccount, Permission};
-use salus_sdk::{BlockCtx, BlockInfo, Error, Module, StateRead, StateWrite, ValidatorUpdate};
+use salus_sdk::{BlockCtx, BlockInfo, Error, Module, MsgRouter, StateRead, StateWrite, ValidatorUpdate};
 
 use crate::genesis::{DistributionGenesis, SlashingGenesis, StakingGenesis};
 use crate::state::StakingRead;
@@ -41,7 +41,12 @@ impl Module for StakingModule {
         StakingMsg::decode(any)
     }
 
-    fn execute(state: &mut impl StateWrite, ctx: &BlockCtx, msg: &StakingMsg) -> Result<(), Error> {
+    fn execute(
+        state: &mut impl StateWrite,
+        ctx: &BlockCtx,
+        _router: &dyn MsgRouter,
+        msg: &StakingMsg,
+    ) -> Result<(), Error> {
         handler::execute(state, ctx, msg)
     }
 
@@ -62,7 +67,11 @@ impl Module for StakingModule {
     }
 
     /// The validator set, matured unbondings and the historical record.
-    fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<Vec<ValidatorUpdate>, Error> {
+    fn end_block(
+        state: &mut impl StateWrite,
+        ctx: &BlockCtx,
+        _router: &dyn MsgRouter,
+    ) -> Result<Vec<ValidatorUpdate>, Error> {
         hooks::end_block(state, ctx)
     }
 
@@ -115,7 +124,12 @@ impl Module for SlashingModule {
         StakingMsg::decode(any)
     }
 
-    fn execute(state: &mut impl StateWrite, ctx: &BlockCtx, msg: &StakingMsg) -> Result<(), Error> {
+    fn execute(
+        state: &mut impl StateWrite,
+        ctx: &BlockCtx,
+        _router: &dyn MsgRouter,
+        msg: &StakingMsg,
+    ) -> Result<(), Error> {
         handler::execute(state, ctx, msg)
     }
 
@@ -159,7 +173,12 @@ impl Module for DistributionModule {
         StakingMsg::decode(any)
     }
 
-    fn execute(state: &mut impl StateWrite, ctx: &BlockCtx, msg: &StakingMsg) -> Result<(), Error> {
+    fn execute(
+        state: &mut impl StateWrite,
+        ctx: &BlockCtx,
+        _router: &dyn MsgRouter,
+        msg: &StakingMsg,
+    ) -> Result<(), Error> {
         handler::execute(state, ctx, msg)
     }
 

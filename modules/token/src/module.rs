@@ -2,7 +2,7 @@
 
 use salus_proto::Any;
 use salus_sdk::module::{GenesisCtx, ModuleAccount, Permission};
-use salus_sdk::{Address, BlockCtx, Error, Module, StateRead, StateWrite};
+use salus_sdk::{Address, BlockCtx, Error, Module, MsgRouter, StateRead, StateWrite};
 
 use crate::{handler, query, Genesis, Params, TokenMsg, TokenRead, NAME};
 
@@ -37,7 +37,12 @@ impl Module for TokenModule {
         state.params()
     }
 
-    fn execute(state: &mut impl StateWrite, _ctx: &BlockCtx, msg: &TokenMsg) -> Result<(), Error> {
+    fn execute(
+        state: &mut impl StateWrite,
+        _ctx: &BlockCtx,
+        _router: &dyn MsgRouter,
+        msg: &TokenMsg,
+    ) -> Result<(), Error> {
         handler::execute(state, msg)
     }
 

@@ -235,7 +235,7 @@ impl App {
         }
         let before_end = block.events().len();
         let validator_updates =
-            modules::end_block(&mut block, &ctx).map_err(|e| anyhow!("end block {height}: {}", e.message))?;
+            modules::end_block(&mut block, &ctx, &modules::AppRouter { limits: &self.limits.decode }).map_err(|e| anyhow!("end block {height}: {}", e.message))?;
         let (writes, all_events) = block.into_parts();
         events.extend(all_events.into_iter().skip(before_end));
         let prepared = self.storage.prepare(height, &writes).context("computing the app hash")?;

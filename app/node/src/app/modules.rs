@@ -11,7 +11,9 @@ use std::sync::LazyLock;
 
 use salus_proto::Any;
 use salus_sdk::module::{GenesisCtx, ModuleAccount};
-use salus_sdk::{Address, BlockCtx, BlockInfo, Error, Module, Msg, SdkCode, StateRead, StateWrite, ValidatorUpdate};
+use salus_sdk::{
+    Address, BlockCtx, BlockInfo, Error, Module, Msg, MsgRouter, SdkCode, StateRead, StateWrite, ValidatorUpdate,
+};
 use serde::{Deserialize, Serialize};
 
 use super::genesis::{AuthGenesis, GenUtil};
@@ -79,9 +81,14 @@ macro_rules! modules {
                 }
             }
 
-            pub fn execute(&self, state: &mut impl StateWrite, block: &BlockCtx) -> Result<(), Error> {
+            pub fn execute(
+                &self,
+                state: &mut impl StateWrite,
+                block: &BlockCtx,
+                router: &dyn MsgRouter,
+            ) -> Result<(), Error> {
                 match self {
-                    $(AppMsg::$Variant(m) => <$module as Module>::execute(state, block, m),)+
+                    $(AppMsg::$Variant(m) => <$module as Module>::execute(state, block, router, m),)+
                 }
             }
 
@@ -145,9 +152,13 @@ macro_rules! modules {
         }
 
         /// The end-block hooks, in consensus order; their validator-set changes, concatenated.
-        pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<Vec<ValidatorUpdate>, Error> {
+        pub fn end_block(
+            state: &mut impl StateWrite,
+            ctx: &BlockCtx,
+            router: &dyn MsgRouter,
+        ) -> Result<Vec<ValidatorUpdate>, Error> {
             let mut updates = Vec::new();
-            $(updates.extend(<$end as Module>::end_block(state, ctx)?);)*
+            $(updates.extend(<$end as Module>::end_block(state, ctx, router)?);)*
             Ok(updates)
         }
 
@@ -220,6 +231,25 @@ pub struct ModuleInfo {
     pub hooks: salus_sdk::Hooks,
     pub services: &'static [&'static str],
     pub type_urls: Vec<String>,
+}
+
+/// The node's [`MsgRouter`]: the module list's, with the decode caps of the state it runs on.
+pub struct AppRouter<'a> {
+    pub limits: &'a DecodeLimits,
+}
+
+impl MsgRouter for AppRouter<'_> {
+    fn signers(&self, any: &Any) -> Result<Vec<Address>, Error> {
+        let msg = AppMsg::decode(any, self.limits)?;
+        msg.validate_basic()?;
+        Ok(msg.signers())
+    }
+
+    fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockCtx, any: &Any) -> Result<(), Error> {
+        let msg = AppMsg::decode(any, self.limits)?;
+        msg.validate_basic()?;
+        msg.execute(&mut &mut *state, ctx, self)
+    }
 }
 
 impl Msg for AppMsg {
@@ -318,6 +348,34 @@ mod tests {
         accounts.sort();
         accounts.dedup();
         assert_eq!(accounts.len(), n, "two module accounts share a name");
+    }
+
+    #[test]
+    fn the_router_runs_any_modules_message_and_refuses_what_it_does_not_route() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = salus_store::Storage::open(dir.path()).unwrap();
+        let base = storage.snapshot(0);
+        let mut state = salus_sdk::Overlay::new(&base);
+        let (from, to) = (Address([1; 20]), Address([2; 20]));
+        let genesis = AppGenesis::from_json(
+            format!(r#"{{"token":{{"balances":[{{"address":"{from}","coins":[{{"denom":"usalus","amount":"100"}}]}}]}}}}"#)
+                .as_bytes(),
+        )
+        .unwrap();
+        genesis.init(&mut state).unwrap();
+        let limits = DecodeLimits::load(&state).unwrap();
+        let router = AppRouter { limits: &limits };
+        let send = salus_token::TokenMsg::Send { from, to, amount: "40usalus".parse().unwrap() }.to_any();
+        assert_eq!(router.signers(&send).unwrap(), vec![from]);
+        let ctx = BlockCtx { chain_id: "t".into(), height: 1, time_secs: 0, time_nanos: 0 };
+        router.execute(&mut state, &ctx, &send).unwrap();
+        assert_eq!(salus_token::TokenRead::balance(&state, &to, "usalus").unwrap(), 40);
+
+        let unrouted = Any { type_url: "/cosmos.gov.v1.MsgVote".into(), value: Vec::new() };
+        let e = router.signers(&unrouted).unwrap_err();
+        assert!(e.is(SdkCode::TxDecode) && e.message.contains("does not route"), "{e}");
+        let empty = salus_token::TokenMsg::Send { from, to, amount: salus_sdk::Coins::default() }.to_any();
+        assert!(router.execute(&mut state, &ctx, &empty).is_err(), "validate_basic runs before execute");
     }
 
     #[test]

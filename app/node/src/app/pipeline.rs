@@ -12,7 +12,7 @@ use salus_sdk::tx::{self, DecodedTx};
 use salus_sdk::{Address, BlockCtx, Coins, Error, Event, GasMeter, Msg, Overlay, SdkCode, StateWrite};
 use salus_token::FeePay;
 
-use super::modules::AppMsg;
+use super::modules::{AppMsg, AppRouter};
 use super::params::TxLimits;
 use super::sigcache::SigCache;
 
@@ -278,7 +278,7 @@ fn run_checked(
                 message = message.attr("sender", sender);
             }
             one.emit(message.attr("module", m.module()).attr("msg_index", i));
-            match m.execute(&mut one, block) {
+            match m.execute(&mut one, block, &AppRouter { limits: &limits.decode }) {
                 Ok(()) => {
                     let (w, ev) = one.into_parts();
                     if let Err(e) = apply(&mut msgs, w, ev) {
