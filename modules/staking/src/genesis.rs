@@ -234,7 +234,7 @@ impl GenesisValidator {
             commission_update_time: self.commission.update_time,
             min_self_delegation: self.min_self_delegation,
         };
-        v.description.validate().map_err(|e| invalid(format!("{field}.description: {}", e.message)))?;
+        v.description.validate_lengths().map_err(|e| invalid(format!("{field}.description: {}", e.message)))?;
         v.commission.validate().map_err(|e| invalid(format!("{field}.commission: {}", e.message)))?;
         if v.tokens == 0 && v.delegator_shares.is_zero() && v.status == BondStatus::Unbonded {
             return Err(invalid(format!(
