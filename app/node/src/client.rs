@@ -21,27 +21,8 @@ pub struct Rpc {
     client: HttpClient,
 }
 
-/// An ABCI query that the node answered with an error.
-#[derive(Debug)]
-pub struct QueryError {
-    pub codespace: String,
-    pub code: u32,
-    pub log: String,
-}
-
-impl std::fmt::Display for QueryError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} (codespace {}, code {})", self.log, self.codespace, self.code)
-    }
-}
-impl std::error::Error for QueryError {}
-
-impl QueryError {
-    /// The node's stable "not found" code (sdk 22), not a match on the log text.
-    pub fn is_not_found(&self) -> bool {
-        self.codespace == "sdk" && self.code == salus_sdk::SdkCode::KeyNotFound as u32
-    }
-}
+/// An ABCI query that the node answered with an error (modules' commands read it too).
+pub use salus_sdk::cli::QueryError;
 
 impl Rpc {
     pub fn new(url: &str) -> Result<Self> {

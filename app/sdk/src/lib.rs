@@ -3,10 +3,12 @@
 //! State access ([`StateRead`], [`StateWrite`], [`Overlay`]), identities ([`Address`]), money
 //! ([`Coin`], [`Coins`]), metering ([`GasMeter`]), outcomes ([`Error`], [`Event`]), accounts
 //! ([`auth`]), the verification of standard Cosmos SDK transactions ([`tx`]), fixed-point decimals
-//! ([`Dec`]), block time ([`Time`]) and the module contract ([`Module`]).
+//! ([`Dec`]), block time ([`Time`]), the module contract ([`Module`]) and its commands
+//! ([`cli::ModuleCli`]).
 
 pub mod address;
 pub mod auth;
+pub mod cli;
 pub mod coin;
 pub mod context;
 pub mod dec;

@@ -1,17 +1,23 @@
-//! `salusd tx did ...` and `salusd query did ...`. The node supplies keys, signing, resolution
-//! and transport; this file says what each command does to a document.
+//! `salusd tx did ...` and `salusd query did ...`: the module's [`ModuleCli`]. The node supplies
+//! keys, signing and transport; this file says what each command does to a document, resolves
+//! the documents it changes and proves each change with the DID's key.
 
+use anyhow::{anyhow, bail};
 use clap::{Args, Subcommand};
 use prost::Message;
 use salus_proto::salus::did::v1 as pb;
+use salus_sdk::cli::{self, CliCtx, ModuleCli, PubKey, QueryAnswer, QueryError, TxRequest};
 use salus_sdk::pagination::PageArgs;
-use salus_sdk::Error;
+use salus_sdk::{Error, Module};
 
 use crate::crypto::PublicKey;
-use crate::document::{KeyFormat, MethodType, Relationship, VerificationMethod};
+use crate::document::{hash_proto, KeyFormat, MethodType, Relationship, VerificationMethod};
 use crate::error::DidError;
 use crate::method::{check_fragment, Did};
+use crate::msgs::DidMsg;
+use crate::proof::{sign_bytes, Proof};
 use crate::query::{HISTORY_PATH, PARAMS_PATH, RESOLVE_PATH};
+use crate::state::Operation;
 
 /// Who authorises a change, and who pays for it.
 #[derive(Debug, Args, Clone)]
@@ -472,5 +478,136 @@ impl QueryCmd {
                 })
             }
         })
+    }
+}
+
+/// A keyring key as a DID verification method holds it.
+pub fn public_key_of(key: PubKey) -> PublicKey {
+    match key {
+        PubKey::Secp256k1(k) => PublicKey::Secp256k1(k),
+        PubKey::Ed25519(k) => PublicKey::Ed25519(k),
+    }
+}
+
+/// A DID's document at `version` (latest if `None`), as the chain resolves it.
+pub fn resolve(ctx: &dyn CliCtx, did: &Did, version: Option<u64>) -> anyhow::Result<(u64, pb::QueryResolveResponse)> {
+    let req = pb::QueryResolveRequest { did: did.to_string(), version_id: version.unwrap_or(0) };
+    let bytes = ctx.query(RESOLVE_PATH, req.encode_to_vec(), 0)?;
+    let resp = pb::QueryResolveResponse::decode(bytes.as_slice())?;
+    let meta = resp.did_document_metadata.clone().unwrap_or_default();
+    let v = meta.version_id.parse().map_err(|_| anyhow!("the node answered a bad versionId for {did}"))?;
+    Ok((v, resp))
+}
+
+/// The message of a `tx did` command, signed (the DID proof) by `--key`, and the account that
+/// signs the transaction and pays (`--from`, or `--key` if it is a secp256k1 key).
+pub fn build_msg(ctx: &dyn CliCtx, cmd: &TxCmd) -> anyhow::Result<TxRequest> {
+    let auth = cmd.authority();
+    let key = ctx.public_key(&auth.key)?;
+    let (payer, signer) = match (&auth.from, key) {
+        (Some(from), _) => (ctx.key(from)?, from.clone()),
+        (None, PubKey::Secp256k1(k)) => (salus_sdk::Address::from_secp256k1_pubkey(&k), auth.key.clone()),
+        (None, PubKey::Ed25519(_)) => bail!(
+            "--key {} is an ed25519 key, which cannot sign transactions or pay fees: pass --from <secp256k1 key>",
+            auth.key
+        ),
+    };
+    let public = public_key_of(key);
+    let chain_id = ctx.chain_id()?;
+    let prove = |op: Operation, did: &Did, version: u64, hash: Option<[u8; 32]>, vm: &str| {
+        let signature = ctx.sign(&auth.key, &sign_bytes(op, &chain_id, did, version, hash, vm))?;
+        anyhow::Ok(Proof { verification_method: vm.to_string(), signature })
+    };
+    let request = |msg: DidMsg| TxRequest { signer: signer.clone(), msgs: vec![msg.to_any()] };
+    let Some(did) = cmd.did() else {
+        let Change::Create(document) = cmd.change(&public, None, None).map_err(|e| anyhow!(e.message))? else {
+            unreachable!("create makes a document")
+        };
+        let did = Did::from_key(&public);
+        let vm = did.url("key-1");
+        let proof = prove(Operation::Create, &did, 0, Some(hash_proto(&document)), &vm)?;
+        eprintln!("creating {did}");
+        return Ok(request(DidMsg::Create { signer: payer, document, proof }));
+    };
+    let did = Did::parse("DID", did).map_err(|e| anyhow!(e.message))?;
+    let (version, current) = resolve(ctx, &did, None)?;
+    if current.did_document_metadata.as_ref().is_some_and(|m| m.deactivated) {
+        bail!("{did} is deactivated: it can never change again");
+    }
+    let document = current.did_document.unwrap_or_default();
+    let vm = proof_method(ctx, &document, &public, &auth.key)?;
+    let new_key = cmd.new_key_name().map(|n| ctx.public_key(n).map(public_key_of)).transpose()?;
+    let msg = match cmd.change(&public, Some((&document, version)), new_key.as_ref()).map_err(|e| anyhow!(e.message))? {
+        Change::Update(new) => {
+            let proof = prove(Operation::Update, &did, version, Some(hash_proto(&new)), &vm)?;
+            DidMsg::Update { signer: payer, document: new, version, proof }
+        }
+        Change::Deactivate => {
+            let proof = prove(Operation::Deactivate, &did, version, None, &vm)?;
+            DidMsg::Deactivate { signer: payer, did, version, proof }
+        }
+        Change::Create(_) => unreachable!("only create makes a new document"),
+    };
+    Ok(request(msg))
+}
+
+/// The capabilityInvocation method, of the DID or of a controller, whose key is `key`.
+fn proof_method(ctx: &dyn CliCtx, doc: &pb::DidDocument, key: &PublicKey, key_name: &str) -> anyhow::Result<String> {
+    let controllers = if doc.controller.is_empty() { vec![doc.id.clone()] } else { doc.controller.clone() };
+    for c in &controllers {
+        let found = if *c == doc.id {
+            find_method(doc, key, Relationship::CapabilityInvocation)
+        } else {
+            let did = Did::parse("controller", c).map_err(|e| anyhow!(e.message))?;
+            let (_, r) = resolve(ctx, &did, None)?;
+            r.did_document.and_then(|d| find_method(&d, key, Relationship::CapabilityInvocation))
+        };
+        if let Some(vm) = found {
+            return Ok(vm);
+        }
+    }
+    bail!(
+        "key `{key_name}` is not a capabilityInvocation key of {} or of its controllers ({}): sign with a key that may update the DID",
+        doc.id,
+        controllers.join(", ")
+    )
+}
+
+impl ModuleCli for crate::DidModule {
+    fn tx_command() -> Option<clap::Command> {
+        Some(cli::command::<TxCmd>(
+            Self::NAME,
+            "DIDs (salus.did.v1): create, add-key, remove-key, set-controller, add-service, deactivate",
+        ))
+    }
+
+    fn query_command() -> Option<clap::Command> {
+        Some(cli::command::<QueryCmd>(Self::NAME, "DIDs: resolve (DID Resolution result), history, params"))
+    }
+
+    fn tx(matches: &clap::ArgMatches, ctx: &dyn CliCtx) -> anyhow::Result<TxRequest> {
+        build_msg(ctx, &cli::parse(matches)?)
+    }
+
+    /// A DID that cannot be resolved, refused here or by the node, is a DID Resolution error
+    /// result (invalidDid, notFound), printed like any result, with exit code 1. DID Core and DID
+    /// Resolution name their properties: every answer is printed with its keys unchanged.
+    fn query(matches: &clap::ArgMatches, ctx: &dyn CliCtx) -> anyhow::Result<QueryAnswer> {
+        let cmd: QueryCmd = cli::parse(matches)?;
+        let value = match cmd.request() {
+            Err(e) => cmd.resolution_error(e.codespace, e.code, &e.message).ok_or_else(|| anyhow!(e.message))?,
+            Ok(req) => match ctx.query(req.path, req.data, ctx.height()) {
+                Ok(bytes) => cmd.response_json(&bytes)?,
+                Err(e) => {
+                    let refused = e.downcast_ref::<QueryError>();
+                    match refused.and_then(|q| cmd.resolution_error(&q.codespace, q.code, &q.log)) {
+                        Some(result) => result,
+                        None => return Err(e),
+                    }
+                }
+            },
+        };
+        let failed = crate::json::error_of(&value).is_some();
+        Ok(QueryAnswer { value, keys_as_is: true, failed })
     }
 }

@@ -1,5 +1,6 @@
 //! `salusd tx staking|distribution|slashing ...` and `salusd query staking|distribution|slashing
-//! ...`. The node supplies keys, signing and transport; this file says what each command means.
+//! ...`: the three modules' [`ModuleCli`]s. The node supplies keys, signing and transport; this
+//! file says what each command means, and how much gas its txs ask for.
 
 use clap::{Args, Subcommand};
 use prost::Message;
@@ -8,8 +9,9 @@ use salus_proto::cosmos::slashing::v1beta1 as slashing;
 use salus_proto::cosmos::staking::v1beta1 as staking;
 use salus_proto::Any;
 use salus_sdk::address::{decode_with_prefix, VALCONS_PREFIX};
+use salus_sdk::cli::{self, CliCtx, GasPolicy, ModuleCli, QueryAnswer, TxRequest};
 use salus_sdk::pagination::PageArgs;
-use salus_sdk::{Address, Coin, Error, SdkCode};
+use salus_sdk::{Address, Coin, Error, Module, SdkCode};
 
 use crate::msgs::{StakingMsg, DO_NOT_MODIFY};
 use crate::types::{CommissionRates, Description};
@@ -197,7 +199,7 @@ pub enum SlashingTxCmd {
     },
 }
 
-/// Any of the three groups, for the node's tx command.
+/// Any of the three groups' tx commands.
 pub enum TxCmd<'a> {
     Staking(&'a StakingTxCmd),
     Distribution(&'a DistributionTxCmd),
@@ -414,7 +416,7 @@ pub enum SlashingQueryCmd {
     Params,
 }
 
-/// Any of the three groups, for the node's query command.
+/// Any of the three groups' query commands.
 pub enum QueryCmd<'a> {
     Staking(&'a StakingQueryCmd),
     Distribution(&'a DistributionQueryCmd),
@@ -446,7 +448,7 @@ pub fn cons_address_of(pubkey: &[u8; 32]) -> String {
 
 impl QueryCmd<'_> {
     /// A `salusvaloper1...` the command was given where a consensus address is asked for: the
-    /// node first looks the validator up, then asks with its consensus address.
+    /// validator is looked up first, then asked for with its consensus address.
     pub fn operator_for_cons_address(&self) -> Option<&str> {
         match self {
             QueryCmd::Slashing(SlashingQueryCmd::SigningInfo { address })
@@ -649,5 +651,112 @@ fn readable_decimals(v: &mut serde_json::Value, dec_coins: bool) {
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(|i| readable_decimals(i, dec_coins)),
         _ => {}
+    }
+}
+
+/// Staking, distribution and slashing messages write more state than a transfer, and pay out
+/// rewards that accrue between simulation and block: simulate, and ask for half as much again.
+const GAS: GasPolicy = GasPolicy::Auto { adjustment_percent: 150 };
+
+/// A tx of any of the three groups: the messages, signed by the command's key.
+fn tx_request(ctx: &dyn CliCtx, cmd: TxCmd<'_>) -> anyhow::Result<TxRequest> {
+    let from = ctx.key(cmd.from_key())?;
+    let msgs = cmd.to_msgs(from, || ctx.consensus_pubkey())?;
+    Ok(TxRequest { signer: cmd.from_key().to_string(), msgs })
+}
+
+/// Runs a query of any of the three groups. An operator address where a consensus address is
+/// asked for (signing-info): the validator is looked up first, then asked for by its consensus
+/// address.
+fn query(ctx: &dyn CliCtx, cmd: QueryCmd<'_>) -> anyhow::Result<QueryAnswer> {
+    let height = ctx.height();
+    let by_cons;
+    let cmd = match cmd.operator_for_cons_address() {
+        Some(operator) => {
+            let validator = StakingQueryCmd::Validator { validator: operator.to_string() };
+            let req = QueryCmd::Staking(&validator).request().map_err(|e| anyhow::anyhow!(e.message))?;
+            let bytes = ctx.query(req.path, req.data, height)?;
+            let v = staking::QueryValidatorResponse::decode(bytes.as_slice())?;
+            let pubkey = crate::msgs::ed25519_pubkey(v.validator.and_then(|v| v.consensus_pubkey).as_ref())
+                .map_err(|e| anyhow::anyhow!(e.message))?;
+            by_cons = SlashingQueryCmd::SigningInfo { address: cons_address_of(&pubkey) };
+            QueryCmd::Slashing(&by_cons)
+        }
+        None => cmd,
+    };
+    let req = cmd.request().map_err(|e| anyhow::anyhow!(e.message))?;
+    let bytes = ctx.query(req.path, req.data, height)?;
+    Ok(QueryAnswer::json(cmd.response_json(&bytes)?))
+}
+
+impl ModuleCli for crate::StakingModule {
+    const GAS: GasPolicy = GAS;
+
+    fn tx_command() -> Option<clap::Command> {
+        Some(cli::command::<StakingTxCmd>(Self::NAME, "Validators and delegations (cosmos.staking.v1beta1 messages)"))
+    }
+
+    fn query_command() -> Option<clap::Command> {
+        Some(cli::command::<StakingQueryCmd>(
+            Self::NAME,
+            "Validators, delegations, unbondings, the pool and staking parameters",
+        ))
+    }
+
+    fn tx(matches: &clap::ArgMatches, ctx: &dyn CliCtx) -> anyhow::Result<TxRequest> {
+        tx_request(ctx, TxCmd::Staking(&cli::parse(matches)?))
+    }
+
+    fn query(matches: &clap::ArgMatches, ctx: &dyn CliCtx) -> anyhow::Result<QueryAnswer> {
+        query(ctx, QueryCmd::Staking(&cli::parse(matches)?))
+    }
+}
+
+impl ModuleCli for crate::DistributionModule {
+    const GAS: GasPolicy = GAS;
+
+    fn tx_command() -> Option<clap::Command> {
+        Some(cli::command::<DistributionTxCmd>(
+            Self::NAME,
+            "Rewards and commission (cosmos.distribution.v1beta1 messages)",
+        ))
+    }
+
+    fn query_command() -> Option<clap::Command> {
+        Some(cli::command::<DistributionQueryCmd>(
+            Self::NAME,
+            "Rewards, commission, the community pool and distribution parameters",
+        ))
+    }
+
+    fn tx(matches: &clap::ArgMatches, ctx: &dyn CliCtx) -> anyhow::Result<TxRequest> {
+        tx_request(ctx, TxCmd::Distribution(&cli::parse(matches)?))
+    }
+
+    fn query(matches: &clap::ArgMatches, ctx: &dyn CliCtx) -> anyhow::Result<QueryAnswer> {
+        query(ctx, QueryCmd::Distribution(&cli::parse(matches)?))
+    }
+}
+
+impl ModuleCli for crate::SlashingModule {
+    const GAS: GasPolicy = GAS;
+
+    fn tx_command() -> Option<clap::Command> {
+        Some(cli::command::<SlashingTxCmd>(Self::NAME, "Unjailing (cosmos.slashing.v1beta1 messages)"))
+    }
+
+    fn query_command() -> Option<clap::Command> {
+        Some(cli::command::<SlashingQueryCmd>(
+            Self::NAME,
+            "Validators' liveness (signing info) and slashing parameters",
+        ))
+    }
+
+    fn tx(matches: &clap::ArgMatches, ctx: &dyn CliCtx) -> anyhow::Result<TxRequest> {
+        tx_request(ctx, TxCmd::Slashing(&cli::parse(matches)?))
+    }
+
+    fn query(matches: &clap::ArgMatches, ctx: &dyn CliCtx) -> anyhow::Result<QueryAnswer> {
+        query(ctx, QueryCmd::Slashing(&cli::parse(matches)?))
     }
 }

@@ -1,11 +1,12 @@
-//! `salusd tx token ...` and `salusd query token ...`. The node supplies keys, signing and
-//! transport; this file says what each command means.
+//! `salusd tx token ...` and `salusd query token ...`: the module's [`ModuleCli`]. The node
+//! supplies keys, signing and transport; this file says what each command means.
 
 use clap::Subcommand;
 use prost::Message;
 use salus_proto::cosmos::bank::v1beta1 as bank;
+use salus_sdk::cli::{self, CliCtx, ModuleCli, QueryAnswer, TxRequest};
 use salus_sdk::pagination::PageArgs;
-use salus_sdk::{Address, Coins, Error};
+use salus_sdk::{Address, Coins, Error, Module};
 
 use crate::msgs::TokenMsg;
 
@@ -161,5 +162,29 @@ impl QueryCmd {
         }?;
         salus_sdk::pagination::fill_page_json(&mut v);
         Ok(v)
+    }
+}
+
+impl ModuleCli for crate::TokenModule {
+    fn tx_command() -> Option<clap::Command> {
+        Some(cli::command::<TxCmd>(Self::NAME, "Token transfers (cosmos.bank.v1beta1 messages)"))
+    }
+
+    fn query_command() -> Option<clap::Command> {
+        Some(cli::command::<QueryCmd>(Self::NAME, "Balances, supply and denom metadata"))
+    }
+
+    fn tx(matches: &clap::ArgMatches, ctx: &dyn CliCtx) -> anyhow::Result<TxRequest> {
+        let cmd: TxCmd = cli::parse(matches)?;
+        let from = ctx.key(cmd.from_key())?;
+        let msg = cmd.to_msg(from).map_err(|e| anyhow::anyhow!(e.message))?;
+        Ok(TxRequest { signer: cmd.from_key().to_string(), msgs: vec![msg.to_any()] })
+    }
+
+    fn query(matches: &clap::ArgMatches, ctx: &dyn CliCtx) -> anyhow::Result<QueryAnswer> {
+        let cmd: QueryCmd = cli::parse(matches)?;
+        let req = cmd.request().map_err(|e| anyhow::anyhow!(e.message))?;
+        let bytes = ctx.query(req.path, req.data, ctx.height())?;
+        Ok(QueryAnswer::json(cmd.response_json(&bytes)?))
     }
 }

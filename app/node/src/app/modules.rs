@@ -1,7 +1,8 @@
 //! The one list of modules. The message router ([`AppMsg`]), genesis ([`AppGenesis`]), query
-//! routing, block hooks in their consensus order, module accounts, invariants and the services gRPC
-//! reflection lists are all derived from it. Adding a module is one line here (and, if it has
-//! block hooks, its place in the hook order).
+//! routing, block hooks in their consensus order, module accounts, invariants, the services gRPC
+//! reflection lists and the modules' commands under `salusd tx` and `salusd query` are all derived
+//! from it. Adding a module is one line here (and, if it has block hooks, its place in the hook
+//! order).
 //!
 //! [`AppMsg`]'s match is exhaustive: a module in the list whose messages were not routed would not
 //! compile.
@@ -10,6 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use salus_proto::Any;
+use salus_sdk::cli::{CliCtx, GasPolicy, ModuleCli, QueryAnswer, TxRequest};
 use salus_sdk::module::{GenesisCtx, ModuleAccount};
 use salus_sdk::{
     Address, BlockCtx, BlockInfo, Error, Module, Msg, MsgRouter, SdkCode, StateRead, StateWrite, ValidatorUpdate,
@@ -201,6 +203,46 @@ macro_rules! modules {
                 services: <$module as Module>::SERVICES,
                 type_urls: <$module as Module>::type_urls(),
             },)+]
+        }
+
+        /// Every module's `salusd tx <name>` command, in list order.
+        pub fn cli_tx_commands() -> Vec<clap::Command> {
+            let mut all = Vec::new();
+            $(all.extend(<$module as ModuleCli>::tx_command());)+
+            all
+        }
+
+        /// Every module's `salusd query <name>` command, in list order.
+        pub fn cli_query_commands() -> Vec<clap::Command> {
+            let mut all = Vec::new();
+            $(all.extend(<$module as ModuleCli>::query_command());)+
+            all
+        }
+
+        /// Runs `salusd tx <name> ...` (`matches` are those of `tx <name>`): the messages and the
+        /// module's gas policy; `None` if no module is called `name`.
+        pub fn cli_tx(
+            name: &str,
+            matches: &clap::ArgMatches,
+            ctx: &dyn CliCtx,
+        ) -> Option<anyhow::Result<(TxRequest, GasPolicy)>> {
+            $(if name == <$module as Module>::NAME {
+                let request = <$module as ModuleCli>::tx(matches, ctx);
+                return Some(request.map(|r| (r, <$module as ModuleCli>::GAS)));
+            })+
+            None
+        }
+
+        /// Runs `salusd query <name> ...`; `None` if no module is called `name`.
+        pub fn cli_query(
+            name: &str,
+            matches: &clap::ArgMatches,
+            ctx: &dyn CliCtx,
+        ) -> Option<anyhow::Result<QueryAnswer>> {
+            $(if name == <$module as Module>::NAME {
+                return Some(<$module as ModuleCli>::query(matches, ctx));
+            })+
+            None
         }
 
         /// The modules whose begin-block hooks run, in order.

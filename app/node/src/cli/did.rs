@@ -1,5 +1,6 @@
-//! The DID commands that need the keyring and a node: building and proving `tx did ...`
-//! operations, and `salusd did sign|verify`, which check data against the keys the chain resolves.
+//! `salusd did sign|verify`: sign data with a DID key of the keyring, and check data against the
+//! keys the chain resolves. (`tx did ...` and `query did ...` are the DID module's, in
+//! `modules/did/src/cli.rs`.)
 
 use std::path::PathBuf;
 
@@ -7,103 +8,14 @@ use anyhow::{anyhow, bail, Context, Result};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use clap::Subcommand;
-use prost::Message;
-use salus_did::cli::{find_method, method_key, Change, TxCmd};
-use salus_did::document::hash_proto;
-use salus_did::proof::{sign_bytes, Proof};
-use salus_did::query::RESOLVE_PATH;
-use salus_did::state::Operation;
-use salus_did::{Did, DidMsg, DidUrl, Relationship};
-use salus_proto::salus::did::v1 as pb;
-use salus_proto::Any;
+use salus_did::cli::{method_key, resolve};
+use salus_did::{DidUrl, Relationship};
 
+use super::ctx::NodeCtx;
 use super::output::print_as_is;
 use super::OutputFormat;
-use crate::client::Rpc;
 use crate::home::Home;
-use crate::keyring::{AnyKey, Key, Keyring};
-
-/// A DID's document at `version` (latest if `None`), as the chain resolves it.
-pub async fn resolve(rpc: &Rpc, did: &Did, version: Option<u64>) -> Result<(u64, pb::QueryResolveResponse)> {
-    let req = pb::QueryResolveRequest { did: did.to_string(), version_id: version.unwrap_or(0) };
-    let bytes = rpc.query_value(RESOLVE_PATH, req.encode_to_vec(), 0).await?;
-    let resp = pb::QueryResolveResponse::decode(bytes.as_slice())?;
-    let meta = resp.did_document_metadata.clone().unwrap_or_default();
-    let v = meta.version_id.parse().map_err(|_| anyhow!("the node answered a bad versionId for {did}"))?;
-    Ok((v, resp))
-}
-
-/// The message of a `tx did` command, signed (the DID proof) by `--key`, and the account that
-/// signs the transaction and pays.
-pub async fn build_msg(ring: &Keyring, rpc: &Rpc, chain_id: &str, cmd: &TxCmd) -> Result<(Key, Any)> {
-    let auth = cmd.authority();
-    let key = ring.get_any(&auth.key)?;
-    let payer = match (&auth.from, &key) {
-        (Some(from), _) => ring.resolve(from)?,
-        (None, AnyKey::Secp256k1(k)) => k.clone(),
-        (None, AnyKey::Ed25519(_)) => bail!(
-            "--key {} is an ed25519 key, which cannot sign transactions or pay fees: pass --from <secp256k1 key>",
-            auth.key
-        ),
-    };
-    let public = key.public_key();
-    let prove = |op: Operation, did: &Did, version: u64, hash: Option<[u8; 32]>, vm: &str| Proof {
-        verification_method: vm.to_string(),
-        signature: key.sign(&sign_bytes(op, chain_id, did, version, hash, vm)),
-    };
-    let Some(did) = cmd.did() else {
-        let Change::Create(document) = cmd.change(&public, None, None).map_err(|e| anyhow!(e.message))? else {
-            unreachable!("create makes a document")
-        };
-        let did = Did::from_key(&public);
-        let vm = did.url("key-1");
-        let proof = prove(Operation::Create, &did, 0, Some(hash_proto(&document)), &vm);
-        eprintln!("creating {did}");
-        return Ok((payer.clone(), DidMsg::Create { signer: payer.address, document, proof }.to_any()));
-    };
-    let did = Did::parse("DID", did).map_err(|e| anyhow!(e.message))?;
-    let (version, current) = resolve(rpc, &did, None).await?;
-    if current.did_document_metadata.as_ref().is_some_and(|m| m.deactivated) {
-        bail!("{did} is deactivated: it can never change again");
-    }
-    let document = current.did_document.unwrap_or_default();
-    let vm = proof_method(rpc, &document, &public, &auth.key).await?;
-    let new_key = cmd.new_key_name().map(|n| ring.get_any(n).map(|k| k.public_key())).transpose()?;
-    let msg = match cmd.change(&public, Some((&document, version)), new_key.as_ref()).map_err(|e| anyhow!(e.message))? {
-        Change::Update(new) => {
-            let proof = prove(Operation::Update, &did, version, Some(hash_proto(&new)), &vm);
-            DidMsg::Update { signer: payer.address, document: new, version, proof }
-        }
-        Change::Deactivate => {
-            let proof = prove(Operation::Deactivate, &did, version, None, &vm);
-            DidMsg::Deactivate { signer: payer.address, did, version, proof }
-        }
-        Change::Create(_) => unreachable!("only create makes a new document"),
-    };
-    Ok((payer, msg.to_any()))
-}
-
-/// The capabilityInvocation method, of the DID or of a controller, whose key is `key`.
-async fn proof_method(rpc: &Rpc, doc: &pb::DidDocument, key: &salus_did::PublicKey, key_name: &str) -> Result<String> {
-    let controllers = if doc.controller.is_empty() { vec![doc.id.clone()] } else { doc.controller.clone() };
-    for c in &controllers {
-        let found = if *c == doc.id {
-            find_method(doc, key, Relationship::CapabilityInvocation)
-        } else {
-            let did = Did::parse("controller", c).map_err(|e| anyhow!(e.message))?;
-            let (_, r) = resolve(rpc, &did, None).await?;
-            r.did_document.and_then(|d| find_method(&d, key, Relationship::CapabilityInvocation))
-        };
-        if let Some(vm) = found {
-            return Ok(vm);
-        }
-    }
-    bail!(
-        "key `{key_name}` is not a capabilityInvocation key of {} or of its controllers ({}): sign with a key that may update the DID",
-        doc.id,
-        controllers.join(", ")
-    )
-}
+use crate::keyring::{AnyKey, Keyring};
 
 #[derive(Subcommand)]
 pub enum DidCmd {
@@ -140,21 +52,21 @@ pub enum DidCmd {
     },
 }
 
-pub async fn run(home: &Home, cmd: DidCmd) -> Result<()> {
+pub fn run(home: &Home, cmd: DidCmd) -> Result<()> {
     match cmd {
         DidCmd::Sign { verification_method, file, key, out, node } => {
             let url = DidUrl::parse("verification method", &verification_method).map_err(|e| anyhow!(e.message))?;
-            let rpc = Rpc::new(&node)?;
-            let (version, resolved) = resolve(&rpc, &url.did, None).await?;
+            let ctx = NodeCtx::new(home, &node, None, 0)?;
+            let (version, resolved) = resolve(&ctx, &url.did, None)?;
             let doc = resolved.did_document.unwrap_or_default();
             let method = doc.verification_method.iter().find(|m| m.id == verification_method).ok_or_else(|| {
                 anyhow!("{verification_method} is not in the current document of {} (version {version})", url.did)
             })?;
             let public = method_key(method).ok_or_else(|| anyhow!("{verification_method} holds no usable key"))?;
-            let ring = Keyring::open(home.keyring());
+            let ring = &ctx.ring;
             let signer = match key {
                 Some(name) => ring.get_any(&name)?,
-                None => find_key(&ring, &public)?.ok_or_else(|| {
+                None => find_key(ring, &public)?.ok_or_else(|| {
                     anyhow!("no key in the keyring holds the public key of {verification_method}: pass --key")
                 })?,
             };
@@ -196,8 +108,8 @@ pub async fn run(home: &Home, cmd: DidCmd) -> Result<()> {
             let url = DidUrl::parse("verificationMethod", &vm).map_err(|e| anyhow!(e.message))?;
             let payload = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
 
-            let rpc = Rpc::new(&node)?;
-            let (version, resolved) = resolve(&rpc, &url.did, version_id).await?;
+            let ctx = NodeCtx::new(home, &node, None, 0)?;
+            let (version, resolved) = resolve(&ctx, &url.did, version_id)?;
             let deactivated = resolved.did_document_metadata.as_ref().is_some_and(|m| m.deactivated);
             let doc = resolved.did_document.unwrap_or_default();
             let refs = purpose.refs_in(&doc);

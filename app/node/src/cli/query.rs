@@ -1,20 +1,22 @@
 //! `salusd query ...` and `salusd status`.
 
 use anyhow::{anyhow, bail, Result};
-use clap::{Args, Subcommand};
+use clap::{ArgMatches, Args, FromArgMatches, Subcommand};
 use prost::Message;
 use salus_proto::cosmos::auth::v1beta1 as auth;
 use salus_sdk::Address;
 
+use super::ctx::NodeCtx;
 use super::output::{print, print_as_is};
 use super::OutputFormat;
+use crate::app::modules;
 use crate::client::Rpc;
 use crate::home::Home;
 
+/// The flags of every `query` command. The commands are the modules'
+/// ([`crate::app::modules::cli_query_commands`]), then the node's own ([`NodeQuery`]).
 #[derive(Args)]
 pub struct QueryArgs {
-    #[command(subcommand)]
-    what: QueryCmd,
     /// CometBFT RPC of a node.
     #[arg(long, global = true, default_value = "http://127.0.0.1:26657", env = "SALUS_NODE")]
     node: String,
@@ -25,69 +27,38 @@ pub struct QueryArgs {
     output: OutputFormat,
 }
 
+/// The queries that are the node's, not a module's.
 #[derive(Subcommand)]
-enum QueryCmd {
-    /// Balances, supply and denom metadata.
-    #[command(subcommand)]
-    Token(salus_token::cli::QueryCmd),
-    /// DIDs: resolve (DID Resolution result), history, params.
-    #[command(subcommand)]
-    Did(salus_did::cli::QueryCmd),
-    /// Validators, delegations, unbondings, the pool and staking parameters.
-    #[command(subcommand)]
-    Staking(salus_staking::cli::StakingQueryCmd),
-    /// Rewards, commission, the community pool and distribution parameters.
-    #[command(subcommand)]
-    Distribution(salus_staking::cli::DistributionQueryCmd),
-    /// Validators' liveness (signing info) and slashing parameters.
-    #[command(subcommand)]
-    Slashing(salus_staking::cli::SlashingQueryCmd),
+pub enum NodeQuery {
     /// An account's number, sequence and public key.
     Account { address: String },
     /// A committed transaction by hash: height, result code, log, gas and events.
     Tx { hash: String },
 }
 
-pub async fn run(_home: &Home, a: QueryArgs) -> Result<()> {
-    let rpc = Rpc::new(&a.node)?;
-    let value = match &a.what {
-        QueryCmd::Token(cmd) => {
-            let req = cmd.request().map_err(|e| anyhow!(e.message))?;
-            let bytes = rpc.query_value(req.path, req.data, a.height).await?;
-            cmd.response_json(&bytes)?
+/// `salusd query ...`: `matches` are those of `query`.
+pub fn run(home: &Home, a: QueryArgs, matches: &ArgMatches) -> Result<()> {
+    let ctx = NodeCtx::new(home, &a.node, None, a.height)?;
+    let (name, sub) = matches.subcommand().ok_or_else(|| anyhow!("name a query: salusd query --help"))?;
+    if let Some(answer) = modules::cli_query(name, sub, &ctx) {
+        let answer = answer?;
+        if answer.keys_as_is {
+            print_as_is(a.output, &answer.value);
+        } else {
+            print(a.output, &answer.value);
         }
-        QueryCmd::Did(cmd) => {
-            // A DID that cannot be resolved, refused here or by the node, is a DID Resolution
-            // error result (invalidDid, notFound), printed like any result, with exit code 1.
-            let value = match cmd.request() {
-                Err(e) => cmd.resolution_error(e.codespace, e.code, &e.message).ok_or_else(|| anyhow!(e.message))?,
-                Ok(req) => match rpc.query_value(req.path, req.data, a.height).await {
-                    Ok(bytes) => cmd.response_json(&bytes)?,
-                    Err(e) => match e.downcast_ref::<crate::client::QueryError>() {
-                        Some(q) => match cmd.resolution_error(&q.codespace, q.code, &q.log) {
-                            Some(result) => result,
-                            None => return Err(e),
-                        },
-                        None => return Err(e),
-                    },
-                },
-            };
-            // DID Core and DID Resolution name their properties; print them unchanged.
-            print_as_is(a.output, &value);
-            if salus_did::json::error_of(&value).is_some() {
-                std::process::exit(1);
-            }
-            return Ok(());
+        if answer.failed {
+            std::process::exit(1);
         }
-        QueryCmd::Staking(cmd) => staking_query(&rpc, salus_staking::cli::QueryCmd::Staking(cmd), a.height).await?,
-        QueryCmd::Distribution(cmd) => {
-            staking_query(&rpc, salus_staking::cli::QueryCmd::Distribution(cmd), a.height).await?
-        }
-        QueryCmd::Slashing(cmd) => staking_query(&rpc, salus_staking::cli::QueryCmd::Slashing(cmd), a.height).await?,
-        QueryCmd::Account { address } => {
-            let addr = Address::parse("address", address).map_err(|e| anyhow!(e.message))?;
+        return Ok(());
+    }
+    let rpc = &ctx.rpc;
+    let value = match NodeQuery::from_arg_matches(matches)? {
+        NodeQuery::Account { address } => {
+            let addr = Address::parse("address", &address).map_err(|e| anyhow!(e.message))?;
             let req = auth::QueryAccountRequest { address: addr.to_string() };
-            let bytes = rpc.query_value("/cosmos.auth.v1beta1.Query/Account", req.encode_to_vec(), a.height).await?;
+            let bytes =
+                ctx.block_on(rpc.query_value("/cosmos.auth.v1beta1.Query/Account", req.encode_to_vec(), a.height))?;
             let resp = auth::QueryAccountResponse::decode(bytes.as_slice())?;
             let any = resp.account.ok_or_else(|| anyhow!("empty account response"))?;
             let base = auth::BaseAccount::decode(any.value.as_slice())?;
@@ -102,11 +73,11 @@ pub async fn run(_home: &Home, a: QueryArgs) -> Result<()> {
                 }),
             })
         }
-        QueryCmd::Tx { hash } => {
+        NodeQuery::Tx { hash } => {
             let bytes =
                 hex::decode(hash.trim_start_matches("0x")).map_err(|_| anyhow!("`{hash}` is not a hex tx hash"))?;
             let hash: [u8; 32] = bytes.try_into().map_err(|_| anyhow!("a tx hash is 32 bytes (64 hex characters)"))?;
-            let Some(t) = rpc.tx(hash).await? else {
+            let Some(t) = ctx.block_on(rpc.tx(hash))? else {
                 bail!(
                     "tx {} not found: it is not committed (yet), or the node does not index txs",
                     hex::encode_upper(hash)
@@ -128,28 +99,6 @@ pub async fn run(_home: &Home, a: QueryArgs) -> Result<()> {
     };
     print(a.output, &value);
     Ok(())
-}
-
-async fn staking_query(rpc: &Rpc, cmd: salus_staking::cli::QueryCmd<'_>, height: u64) -> Result<serde_json::Value> {
-    use salus_staking::cli::{QueryCmd, SlashingQueryCmd, StakingQueryCmd};
-    // An operator address where a consensus address is asked for: look the validator up first.
-    let by_cons;
-    let cmd = match cmd.operator_for_cons_address() {
-        Some(operator) => {
-            let validator = StakingQueryCmd::Validator { validator: operator.to_string() };
-            let req = QueryCmd::Staking(&validator).request().map_err(|e| anyhow!(e.message))?;
-            let bytes = rpc.query_value(req.path, req.data, height).await?;
-            let v = salus_proto::cosmos::staking::v1beta1::QueryValidatorResponse::decode(bytes.as_slice())?;
-            let pubkey = salus_staking::msgs::ed25519_pubkey(v.validator.and_then(|v| v.consensus_pubkey).as_ref())
-                .map_err(|e| anyhow!(e.message))?;
-            by_cons = SlashingQueryCmd::SigningInfo { address: salus_staking::cli::cons_address_of(&pubkey) };
-            QueryCmd::Slashing(&by_cons)
-        }
-        None => cmd,
-    };
-    let req = cmd.request().map_err(|e| anyhow!(e.message))?;
-    let bytes = rpc.query_value(req.path, req.data, height).await?;
-    cmd.response_json(&bytes)
 }
 
 fn base64_encode(b: &[u8]) -> String {

@@ -1,48 +1,26 @@
-//! `salusd tx <module> ...`: build, sign, broadcast, and by default wait for the block.
+//! `salusd tx <module> ...`: the module builds the messages ([`salus_sdk::cli::ModuleCli::tx`]);
+//! the node signs, broadcasts, and by default waits for the block.
 
 use std::io::{BufRead, IsTerminal};
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Result};
-use clap::{Args, Subcommand};
+use clap::{ArgMatches, Args};
+use salus_sdk::cli::GasPolicy;
 use salus_sdk::Coins;
 
+use super::ctx::{self, NodeCtx};
 use super::output::print;
 use super::OutputFormat;
+use crate::app::modules;
 use crate::app::params::parse_gas_prices;
-use crate::client::{build_tx, GasSetting, Rpc, TxParams};
-use crate::home::{genesis_chain_id, Home};
-use crate::keyring::Keyring;
+use crate::client::{build_tx, GasSetting, TxParams};
+use crate::home::Home;
 
-#[derive(Args)]
-pub struct TxArgs {
-    #[command(subcommand)]
-    module: TxModule,
-    #[command(flatten)]
-    flags: TxFlags,
-}
-
-#[derive(Subcommand)]
-enum TxModule {
-    /// Token transfers (cosmos.bank.v1beta1 messages).
-    #[command(subcommand)]
-    Token(salus_token::cli::TxCmd),
-    /// DIDs (salus.did.v1): create, add-key, remove-key, set-controller, add-service, deactivate.
-    #[command(subcommand)]
-    Did(salus_did::cli::TxCmd),
-    /// Validators and delegations (cosmos.staking.v1beta1 messages).
-    #[command(subcommand)]
-    Staking(salus_staking::cli::StakingTxCmd),
-    /// Rewards and commission (cosmos.distribution.v1beta1 messages).
-    #[command(subcommand)]
-    Distribution(salus_staking::cli::DistributionTxCmd),
-    /// Unjailing (cosmos.slashing.v1beta1 messages).
-    #[command(subcommand)]
-    Slashing(salus_staking::cli::SlashingTxCmd),
-}
-
+/// The flags of every `tx` command; the commands themselves are the modules'
+/// ([`crate::app::modules::cli_tx_commands`]).
 #[derive(Args, Clone)]
-pub struct TxFlags {
+pub struct TxArgs {
     /// The chain id the signature binds to (default: the one in --home's genesis).
     #[arg(long, global = true)]
     chain_id: Option<String>,
@@ -88,15 +66,8 @@ pub struct TxFlags {
     output: OutputFormat,
 }
 
-fn staking_msgs(
-    home: &Home,
-    ring: &Keyring,
-    cmd: salus_staking::cli::TxCmd<'_>,
-) -> Result<(crate::keyring::Key, Vec<salus_proto::Any>)> {
-    let key = ring.resolve(cmd.from_key())?;
-    let msgs = cmd.to_msgs(key.address, || crate::home::consensus_pubkey(home))?;
-    Ok((key, msgs))
-}
+/// `--gas-adjustment`'s default, in percent, for a module whose gas policy is a fixed limit.
+const GAS_ADJUSTMENT_PERCENT: u64 = 130;
 
 /// "1.3" -> 130, without floats.
 fn percent(s: &str) -> Result<u64> {
@@ -109,33 +80,23 @@ fn percent(s: &str) -> Result<u64> {
     v.ok_or_else(|| anyhow!("--gas-adjustment `{s}` is not a number like 1.3"))
 }
 
-pub async fn run(home: &Home, a: TxArgs) -> Result<()> {
-    let f = a.flags;
-    let ring = Keyring::open(home.keyring());
-    let chain_id = match f.chain_id.clone().or_else(|| genesis_chain_id(home)) {
-        Some(c) => c,
-        None => bail!("no --chain-id given and no genesis in {} to read it from", home.0.display()),
+/// `salusd tx <module> ...`: `matches` are those of `tx`.
+pub fn run(home: &Home, f: TxArgs, matches: &ArgMatches) -> Result<()> {
+    let chain_id = ctx::chain_id(home, f.chain_id.clone())?;
+    let ctx = NodeCtx::new(home, &f.node, Some(chain_id.clone()), 0)?;
+    let (module, module_matches) = matches.subcommand().ok_or_else(|| anyhow!("name a module: salusd tx --help"))?;
+    let (request, policy) = modules::cli_tx(module, module_matches, &ctx)
+        .ok_or_else(|| anyhow!("no module `{module}`: salusd tx --help lists them"))??;
+    let from = ctx.ring.resolve(&request.signer)?;
+    // `--gas` and `--gas-adjustment`, else the module's policy.
+    let (default_gas, default_adjustment) = match policy {
+        GasPolicy::Fixed(g) => (g.to_string(), GAS_ADJUSTMENT_PERCENT),
+        GasPolicy::Auto { adjustment_percent } => ("auto".to_string(), adjustment_percent),
     };
-    let rpc = Rpc::new(&f.node)?;
-    let (from, msgs) = match &a.module {
-        TxModule::Token(cmd) => {
-            let key = ring.resolve(cmd.from_key())?;
-            let msg = cmd.to_msg(key.address).map_err(|e| anyhow!(e.message))?;
-            (key, vec![msg.to_any()])
-        }
-        TxModule::Did(cmd) => {
-            let (key, msg) = super::did::build_msg(&ring, &rpc, &chain_id, cmd).await?;
-            (key, vec![msg])
-        }
-        TxModule::Staking(cmd) => staking_msgs(home, &ring, salus_staking::cli::TxCmd::Staking(cmd))?,
-        TxModule::Distribution(cmd) => staking_msgs(home, &ring, salus_staking::cli::TxCmd::Distribution(cmd))?,
-        TxModule::Slashing(cmd) => staking_msgs(home, &ring, salus_staking::cli::TxCmd::Slashing(cmd))?,
-    };
-    let staking = matches!(a.module, TxModule::Staking(_) | TxModule::Distribution(_) | TxModule::Slashing(_));
-    let gas_flag = f.gas.clone().unwrap_or_else(|| if staking { "auto" } else { "200000" }.to_string());
+    let gas_flag = f.gas.clone().unwrap_or(default_gas);
     let gas = if gas_flag == "auto" {
-        let adjustment = f.gas_adjustment.clone().unwrap_or_else(|| if staking { "1.5" } else { "1.3" }.to_string());
-        GasSetting::Auto { adjustment_percent: percent(&adjustment)? }
+        let adjustment_percent = f.gas_adjustment.as_deref().map(percent).transpose()?.unwrap_or(default_adjustment);
+        GasSetting::Auto { adjustment_percent }
     } else {
         GasSetting::Fixed(gas_flag.parse().map_err(|_| anyhow!("--gas must be a number or `auto`, got `{gas_flag}`"))?)
     };
@@ -157,7 +118,8 @@ pub async fn run(home: &Home, a: TxArgs) -> Result<()> {
         account_number: f.account_number,
         sequence: f.sequence,
     };
-    let tx = build_tx(&rpc, &from, msgs, &params).await?;
+    let rpc = &ctx.rpc;
+    let tx = ctx.block_on(build_tx(rpc, &from, request.msgs, &params))?;
 
     if !f.yes && std::io::stdin().is_terminal() {
         eprint!("confirm transaction before signing and broadcasting [y/N]: ");
@@ -169,7 +131,7 @@ pub async fn run(home: &Home, a: TxArgs) -> Result<()> {
     }
 
     let hash = salus_sdk::tx::tx_hash(&tx);
-    let checked = rpc.broadcast_sync(tx).await?;
+    let checked = ctx.block_on(rpc.broadcast_sync(tx))?;
     let mut result = serde_json::json!({
         "txhash": hex::encode_upper(hash),
         "code": checked.code.value(),
@@ -178,7 +140,7 @@ pub async fn run(home: &Home, a: TxArgs) -> Result<()> {
         "height": "0",
     });
     if checked.code.is_ok() && f.broadcast_mode == "block" {
-        let committed = rpc.wait_for_tx(hash, Duration::from_secs(60)).await?;
+        let committed = ctx.block_on(rpc.wait_for_tx(hash, Duration::from_secs(60)))?;
         let r = &committed.tx_result;
         result = serde_json::json!({
             "txhash": hex::encode_upper(hash),
