@@ -15,6 +15,7 @@ pub mod dec;
 pub mod error;
 pub mod event;
 pub mod gas;
+pub mod json;
 pub mod module;
 pub mod pagination;
 pub mod state;

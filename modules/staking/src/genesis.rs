@@ -18,6 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use salus_sdk::address::VALCONS_PREFIX;
+use salus_sdk::json;
 use salus_sdk::{Address, Coin, Coins, Error, SdkCode, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
@@ -286,15 +287,6 @@ pub struct StakingRecords {
 }
 
 impl StakingGenesis {
-    /// Whether the section holds more than parameters (an exported chain's records).
-    pub fn has_records(&self) -> bool {
-        !(self.validators.is_empty()
-            && self.delegations.is_empty()
-            && self.unbonding_delegations.is_empty()
-            && self.redelegations.is_empty()
-            && self.last_validator_powers.is_empty())
-    }
-
     pub fn records(&self) -> Result<StakingRecords, Error> {
         self.params.validate()?;
         let mut validators = Vec::with_capacity(self.validators.len());
@@ -620,10 +612,6 @@ fn valcons(field: &str, s: &str) -> Result<[u8; 20], Error> {
 pub type MissedBlock = ([u8; 20], u64);
 
 impl SlashingGenesis {
-    pub fn has_records(&self) -> bool {
-        !(self.signing_infos.is_empty() && self.missed_blocks.is_empty())
-    }
-
     pub fn records(&self) -> Result<(Vec<SigningInfo>, Vec<MissedBlock>), Error> {
         self.params.validate()?;
         let mut infos = Vec::with_capacity(self.signing_infos.len());
@@ -820,13 +808,6 @@ pub struct DistributionRecords {
 }
 
 impl DistributionGenesis {
-    pub fn has_records(&self) -> bool {
-        !(self.fee_pool.community_pool.is_empty()
-            && self.delegator_withdraw_infos.is_empty()
-            && self.validator_rewards.is_empty()
-            && self.delegator_starting_infos.is_empty())
-    }
-
     pub fn records(&self) -> Result<DistributionRecords, Error> {
         self.params.validate()?;
         let community_pool = dec_coins_of("distribution.fee_pool.community_pool", &self.fee_pool.community_pool)?;
@@ -941,144 +922,7 @@ impl DistributionGenesis {
     }
 }
 
-/// The validator set an exported genesis starts with, for CometBFT's own `validators` list:
-/// (consensus key, power, moniker), by operator.
-pub fn exported_set(state: &impl StateRead) -> Result<Vec<([u8; 32], u64, String)>, Error> {
-    let mut out = Vec::new();
-    for (op, power) in state.last_powers()? {
-        if let Some(v) = state.validator(&op)? {
-            out.push((v.consensus_pubkey, power, v.description.moniker));
-        }
-    }
-    Ok(out)
-}
-
 /// CometBFT's address of a consensus key, upper-case hex as genesis.json writes it.
 pub fn comet_address(pubkey: &[u8; 32]) -> String {
     consensus_address(pubkey).iter().map(|b| format!("{b:02X}")).collect()
-}
-
-pub fn validate(s: &StakingGenesis, sl: &SlashingGenesis, d: &DistributionGenesis) -> Result<(), Error> {
-    s.validate()?;
-    sl.validate()?;
-    d.validate()
-}
-
-pub fn init(
-    state: &mut impl StateWrite,
-    s: &StakingGenesis,
-    sl: &SlashingGenesis,
-    d: &DistributionGenesis,
-) -> Result<(), Error> {
-    validate(s, sl, d)?;
-    s.init(state)?;
-    sl.init(state)?;
-    d.init(state)
-}
-
-/// JSON forms Cosmos uses: integers as strings, times as RFC 3339.
-pub mod json {
-    /// A number as a decimal string (`"42"`); a bare JSON number is accepted too.
-    pub mod string {
-        use serde::{Deserialize, Deserializer, Serializer};
-        use std::fmt::Display;
-        use std::str::FromStr;
-
-        pub fn serialize<T: Display, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
-            s.collect_str(v)
-        }
-
-        pub fn deserialize<'de, T, D>(d: D) -> Result<T, D::Error>
-        where
-            T: FromStr,
-            T::Err: Display,
-            D: Deserializer<'de>,
-        {
-            #[derive(Deserialize)]
-            #[serde(untagged)]
-            enum StrOrNum {
-                S(String),
-                N(u64),
-            }
-            let text = match StrOrNum::deserialize(d)? {
-                StrOrNum::S(s) => s,
-                StrOrNum::N(n) => n.to_string(),
-            };
-            text.parse().map_err(|e| serde::de::Error::custom(format!("`{text}` is not a number: {e}")))
-        }
-    }
-
-    /// A block time as RFC 3339 UTC (`2026-01-02T03:04:05.000000006Z`).
-    pub mod rfc3339 {
-        use salus_sdk::time::Time;
-        use serde::{Deserialize, Deserializer, Serializer};
-
-        pub fn serialize<S: Serializer>(t: &Time, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(&t.rfc3339())
-        }
-
-        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Time, D::Error> {
-            let text = String::deserialize(d)?;
-            parse(&text).ok_or_else(|| {
-                serde::de::Error::custom(format!("`{text}` is not an RFC 3339 UTC time like 2026-01-02T03:04:05Z"))
-            })
-        }
-
-        /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z` (or `+00:00`), up to nanoseconds.
-        pub fn parse(s: &str) -> Option<Time> {
-            let s = s.strip_suffix('Z').or_else(|| s.strip_suffix("+00:00"))?;
-            let (date, time) = s.split_once(['T', 't'])?;
-            let mut d = date.splitn(3, '-');
-            let (y, m, day): (i64, u32, u32) =
-                (d.next()?.parse().ok()?, d.next()?.parse().ok()?, d.next()?.parse().ok()?);
-            let (hms, frac) = time.split_once('.').unwrap_or((time, ""));
-            let mut t = hms.splitn(3, ':');
-            let (hh, mm, ss): (i64, i64, i64) =
-                (t.next()?.parse().ok()?, t.next()?.parse().ok()?, t.next()?.parse().ok()?);
-            if !(1..=12).contains(&m) || !(1..=31).contains(&day) || hh > 23 || mm > 59 || ss > 60 {
-                return None;
-            }
-            if frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            let nanos: u32 = if frac.is_empty() { 0 } else { format!("{frac:0<9}").parse().ok()? };
-            let days = days_from_civil(y, m, day);
-            Some(Time { secs: days.checked_mul(86_400)?.checked_add(hh * 3600 + mm * 60 + ss)?, nanos })
-        }
-
-        /// (year, month, day) to days since 1970-01-01 (Howard Hinnant's algorithm).
-        fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-            let y = if m <= 2 { y - 1 } else { y };
-            let era = y.div_euclid(400);
-            let yoe = y.rem_euclid(400);
-            let mp = (m as i64 + 9) % 12;
-            let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-            let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-            era * 146_097 + doe - 719_468
-        }
-
-        #[cfg(test)]
-        mod tests {
-            use super::*;
-
-            #[test]
-            fn times_round_trip_through_rfc3339() {
-                for t in [
-                    Time { secs: 0, nanos: 0 },
-                    Time { secs: 1_800_000_123, nanos: 456 },
-                    crate::types::FOREVER,
-                    Time { secs: 951_782_400, nanos: 999_999_999 },
-                ] {
-                    assert_eq!(parse(&t.rfc3339()), Some(t), "{}", t.rfc3339());
-                }
-                assert_eq!(
-                    parse("2027-01-15T08:00:00Z").map(|t| t.rfc3339()).as_deref(),
-                    Some("2027-01-15T08:00:00.000000000Z")
-                );
-                assert_eq!(parse("2027-01-15T08:00:00.5Z").unwrap().nanos, 500_000_000);
-                assert_eq!(parse("2027-13-15T08:00:00Z"), None);
-                assert_eq!(parse("yesterday"), None);
-            }
-        }
-    }
 }

@@ -204,10 +204,14 @@ pub trait StakingRead: StateRead {
         self.prefix_raw(keys::MISSED_PREFIX)?
             .into_iter()
             .map(|(k, _)| {
-                let cons: [u8; 20] =
-                    k.get(at..at + 20).and_then(|b| b.try_into().ok()).ok_or_else(|| Error::internal("bad missed key"))?;
-                let index: [u8; 8] =
-                    k.get(at + 20..).and_then(|b| b.try_into().ok()).ok_or_else(|| Error::internal("bad missed key"))?;
+                let cons: [u8; 20] = k
+                    .get(at..at + 20)
+                    .and_then(|b| b.try_into().ok())
+                    .ok_or_else(|| Error::internal("bad missed key"))?;
+                let index: [u8; 8] = k
+                    .get(at + 20..)
+                    .and_then(|b| b.try_into().ok())
+                    .ok_or_else(|| Error::internal("bad missed key"))?;
                 Ok((cons, u64::from_be_bytes(index)))
             })
             .collect()

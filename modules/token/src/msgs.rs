@@ -30,7 +30,7 @@ impl TokenMsg {
         vec![type_url::<MsgSend>(), type_url::<MsgMultiSend>()]
     }
 
-    /// Decodes an `Any` whose type URL is one of [`Self::TYPE_URLS`], refusing a transfer over
+    /// Decodes an `Any` whose type URL is one of [`Self::type_urls`], refusing a transfer over
     /// the size caps in `params` before any address or amount in it is parsed.
     pub fn decode(any: &Any, params: &Params) -> Result<Self, Error> {
         match any.type_url.as_str() {

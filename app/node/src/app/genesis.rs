@@ -28,9 +28,9 @@ pub struct GenesisAccount {
     /// Known once the account has signed.
     #[serde(default)]
     pub pub_key: Option<GenesisPubKey>,
-    #[serde(with = "salus_staking::genesis::json::string")]
+    #[serde(with = "salus_sdk::json::string")]
     pub account_number: u64,
-    #[serde(with = "salus_staking::genesis::json::string")]
+    #[serde(with = "salus_sdk::json::string")]
     pub sequence: u64,
 }
 
@@ -163,16 +163,6 @@ impl GenUtil {
 }
 
 impl AppGenesis {
-    /// Whether the genesis holds an exported chain's records beyond params and balances (which a
-    /// new chain's genesis never has): then init checks the invariants across sections.
-    pub fn has_records(&self) -> bool {
-        !self.auth.accounts.is_empty()
-            || !self.did.dids.is_empty()
-            || self.staking.has_records()
-            || self.slashing.has_records()
-            || self.distribution.has_records()
-    }
-
     pub fn from_json(bytes: &[u8]) -> Result<Self, Error> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self::default());

@@ -138,11 +138,6 @@ impl App {
         // An exported chain's accounts keep their numbers: written before the balances make them.
         genesis.auth.init_accounts(&mut state).map_err(|e| anyhow!("invalid genesis: {}", e.message))?;
         genesis.init(&mut state).map_err(|e| anyhow!("invalid genesis: {}", e.message))?;
-        if genesis.has_records() {
-            // An exported chain's sections must agree with each other (pools and token balances,
-            // rewards and the distribution account) as after any block.
-            modules::check_invariants(&state).map_err(|e| anyhow!("invalid genesis: {}", e.message))?;
-        }
         salus_sdk::StateWriteExt::put(&mut state, AUTH_PARAMS_KEY.to_vec(), &genesis.auth.params)
             .map_err(|e| anyhow!(e.message))?;
         salus_sdk::StateWriteExt::put(&mut state, BLOCK_LIMITS_KEY.to_vec(), &block_limits)
@@ -158,6 +153,9 @@ impl App {
             }
         }
         let validator_updates = modules::end_genesis(&mut state, &ctx).map_err(|e| anyhow!(e.message))?;
+        // The sections must agree with each other (pools and token balances, rewards and the
+        // distribution account; an exported chain's records) as after any block.
+        modules::check_invariants(&state).map_err(|e| anyhow!("invalid genesis: {}", e.message))?;
         let (writes, _) = state.into_parts();
         let prepared = self.storage.prepare(0, &writes)?;
         let hash = prepared.app_hash;
@@ -184,7 +182,7 @@ impl App {
         let snap = self.storage.snapshot(latest);
         let auth = genesis::AuthGenesis::export(&snap, self.limits.auth.clone()).map_err(|e| anyhow!(e.message))?;
         let app_state = AppGenesis::export(&snap, auth).map_err(|e| anyhow!("exporting: {}", e.message))?;
-        let validators = salus_staking::genesis::exported_set(&snap).map_err(|e| anyhow!(e.message))?;
+        let validators = modules::validator_set(&snap).map_err(|e| anyhow!(e.message))?;
         Ok(Exported {
             height: latest,
             app_hash,
@@ -234,8 +232,8 @@ impl App {
             outcomes.push(run_tx(&mut block, tx, Mode::Deliver, &ctx, &self.limits, &mut self.sigs, gas.as_mut()));
         }
         let before_end = block.events().len();
-        let validator_updates =
-            modules::end_block(&mut block, &ctx, &modules::AppRouter { limits: &self.limits.decode }).map_err(|e| anyhow!("end block {height}: {}", e.message))?;
+        let validator_updates = modules::end_block(&mut block, &ctx, &modules::AppRouter::new(&self.limits.decode))
+            .map_err(|e| anyhow!("end block {height}: {}", e.message))?;
         let (writes, all_events) = block.into_parts();
         events.extend(all_events.into_iter().skip(before_end));
         let prepared = self.storage.prepare(height, &writes).context("computing the app hash")?;
@@ -299,8 +297,8 @@ pub struct Exported {
     pub block_time: (i64, u32),
     pub block_limits: BlockLimits,
     pub app_state: AppGenesis,
-    /// CometBFT's validator set: (consensus key, power, moniker).
-    pub validators: Vec<([u8; 32], u64, String)>,
+    /// CometBFT's validator set, as the module list reports it.
+    pub validators: Vec<ValidatorUpdate>,
 }
 
 /// What InitChain returns to CometBFT.

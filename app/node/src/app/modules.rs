@@ -4,8 +4,8 @@
 //! from it. Adding a module is one line here (and, if it has block hooks, its place in the hook
 //! order).
 //!
-//! [`AppMsg`]'s match is exhaustive: a module in the list whose messages were not routed would not
-//! compile.
+//! [`AppMsg`]'s matches are exhaustive and generated from the same list as the routing table, so
+//! a module cannot be listed without its messages being routed, decoded and executed.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -188,7 +188,7 @@ macro_rules! modules {
         /// Every module's invariants; the first broken one, named by its module.
         pub fn check_invariants(state: &impl StateRead) -> Result<(), Error> {
             $(<$module as Module>::invariants(state).map_err(|e| Error {
-                message: format!("{} invariant broken: {}", <$module as Module>::NAME, e.message),
+                message: format!("module {}: {}", <$module as Module>::NAME, e.message),
                 ..e
             })?;)+
             Ok(())
@@ -275,9 +275,20 @@ pub struct ModuleInfo {
     pub type_urls: Vec<String>,
 }
 
+/// How deep routed messages may nest (a proposal whose message submits a proposal, ...).
+pub const MAX_ROUTED_DEPTH: u32 = 8;
+
 /// The node's [`MsgRouter`]: the module list's, with the decode caps of the state it runs on.
 pub struct AppRouter<'a> {
     pub limits: &'a DecodeLimits,
+    /// How many routed messages enclose this one.
+    pub depth: u32,
+}
+
+impl<'a> AppRouter<'a> {
+    pub fn new(limits: &'a DecodeLimits) -> Self {
+        Self { limits, depth: 0 }
+    }
 }
 
 impl MsgRouter for AppRouter<'_> {
@@ -287,10 +298,21 @@ impl MsgRouter for AppRouter<'_> {
         Ok(msg.signers())
     }
 
+    /// All or nothing: a message that fails leaves no write and no event behind.
     fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockCtx, any: &Any) -> Result<(), Error> {
+        if self.depth >= MAX_ROUTED_DEPTH {
+            return Err(Error::sdk(
+                SdkCode::InvalidRequest,
+                format!("routed messages nest deeper than {MAX_ROUTED_DEPTH}: flatten the proposal"),
+            ));
+        }
         let msg = AppMsg::decode(any, self.limits)?;
         msg.validate_basic()?;
-        msg.execute(&mut &mut *state, ctx, self)
+        let inner = AppRouter { limits: self.limits, depth: self.depth + 1 };
+        let mut one = salus_sdk::Overlay::new(&*state);
+        msg.execute(&mut one, ctx, &inner)?;
+        let (writes, events) = one.into_parts();
+        salus_sdk::state::apply(&mut &mut *state, writes, events)
     }
 }
 
@@ -345,11 +367,14 @@ mod tests {
         assert_eq!(ROUTES.len(), seen.len());
         for (url, name) in seen {
             let any = Any { type_url: url.clone(), value: Vec::new() };
-            // An empty body decodes to an all-default message, which may fail validation, but it
-            // must reach the right module: no "unable to resolve" error.
-            if let Ok(msg) = AppMsg::decode(&any, &DecodeLimits::default()) {
-                assert_eq!(msg.module(), name, "{url}");
-                assert_eq!(msg.type_url(), url);
+            // An empty body decodes to an all-default message, which its module may refuse (an
+            // empty address), but it must reach that module: never "unable to resolve".
+            match AppMsg::decode(&any, &DecodeLimits::default()) {
+                Ok(msg) => {
+                    assert_eq!(msg.module(), name, "{url}");
+                    assert_eq!(msg.type_url(), url);
+                }
+                Err(e) => assert!(!e.message.contains("unable to resolve"), "{url} is not routed: {}", e.message),
             }
         }
     }
@@ -400,13 +425,15 @@ mod tests {
         let mut state = salus_sdk::Overlay::new(&base);
         let (from, to) = (Address([1; 20]), Address([2; 20]));
         let genesis = AppGenesis::from_json(
-            format!(r#"{{"token":{{"balances":[{{"address":"{from}","coins":[{{"denom":"usalus","amount":"100"}}]}}]}}}}"#)
-                .as_bytes(),
+            format!(
+                r#"{{"token":{{"balances":[{{"address":"{from}","coins":[{{"denom":"usalus","amount":"100"}}]}}]}}}}"#
+            )
+            .as_bytes(),
         )
         .unwrap();
         genesis.init(&mut state).unwrap();
         let limits = DecodeLimits::load(&state).unwrap();
-        let router = AppRouter { limits: &limits };
+        let router = AppRouter::new(&limits);
         let send = salus_token::TokenMsg::Send { from, to, amount: "40usalus".parse().unwrap() }.to_any();
         assert_eq!(router.signers(&send).unwrap(), vec![from]);
         let ctx = BlockCtx { chain_id: "t".into(), height: 1, time_secs: 0, time_nanos: 0 };
@@ -418,6 +445,13 @@ mod tests {
         assert!(e.is(SdkCode::TxDecode) && e.message.contains("does not route"), "{e}");
         let empty = salus_token::TokenMsg::Send { from, to, amount: salus_sdk::Coins::default() }.to_any();
         assert!(router.execute(&mut state, &ctx, &empty).is_err(), "validate_basic runs before execute");
+        let too_much = salus_token::TokenMsg::Send { from, to, amount: "61usalus".parse().unwrap() }.to_any();
+        let before = state.events().len();
+        assert!(router.execute(&mut state, &ctx, &too_much).unwrap_err().is(SdkCode::InsufficientFunds));
+        assert_eq!(salus_token::TokenRead::balance(&state, &from, "usalus").unwrap(), 60, "nothing moved");
+        assert_eq!(state.events().len(), before, "a failed routed message leaves no event");
+        let deep = AppRouter { limits: &limits, depth: MAX_ROUTED_DEPTH };
+        assert!(deep.execute(&mut state, &ctx, &send).unwrap_err().message.contains("nest deeper"));
     }
 
     #[test]

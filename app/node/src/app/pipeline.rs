@@ -278,7 +278,7 @@ fn run_checked(
                 message = message.attr("sender", sender);
             }
             one.emit(message.attr("module", m.module()).attr("msg_index", i));
-            match m.execute(&mut one, block, &AppRouter { limits: &limits.decode }) {
+            match m.execute(&mut one, block, &AppRouter::new(&limits.decode)) {
                 Ok(()) => {
                     let (w, ev) = one.into_parts();
                     if let Err(e) = apply(&mut msgs, w, ev) {

@@ -86,15 +86,15 @@ pub fn genesis_doc(home: &Home, e: &Exported) -> Result<serde_json::Value> {
     let validators: Vec<serde_json::Value> = e
         .validators
         .iter()
-        .map(|(key, power, name)| {
+        .map(|v| {
             serde_json::json!({
-                "address": salus_staking::genesis::comet_address(key),
+                "address": salus_staking::genesis::comet_address(&v.pubkey),
                 "pub_key": {
                     "type": "tendermint/PubKeyEd25519",
-                    "value": base64::engine::general_purpose::STANDARD.encode(key),
+                    "value": base64::engine::general_purpose::STANDARD.encode(v.pubkey),
                 },
-                "power": power.to_string(),
-                "name": name,
+                "power": v.power.to_string(),
+                "name": "",
             })
         })
         .collect();

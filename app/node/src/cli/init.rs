@@ -6,8 +6,6 @@ use salus_sdk::{Address, Coins};
 
 use crate::home::{self, Home, InitOptions, Ports};
 
-#[path = "export.rs"]
-mod export;
 use crate::keyring::Keyring;
 
 #[derive(Args)]
@@ -96,7 +94,7 @@ pub enum GenesisCmd {
     Validate,
     /// Write the app state at the latest committed height as a genesis.json that a new chain
     /// starts from (at height 1), reading the node's store: stop the node first.
-    Export(export::ExportArgs),
+    Export(super::export::ExportArgs),
 }
 
 pub fn genesis(home: &Home, cmd: GenesisCmd) -> Result<()> {
@@ -138,13 +136,11 @@ pub fn genesis(home: &Home, cmd: GenesisCmd) -> Result<()> {
                 .map_err(|e| anyhow!(e.message))?;
             parsed.validate().map_err(|e| anyhow!(e.message))?;
             parsed.auth.validate().map_err(|e| anyhow!(e.message))?;
-            if parsed.has_records() {
-                dry_run(&genesis, &app_state)?;
-            }
+            dry_run(&genesis, &app_state)?;
             println!("{} is valid", home.genesis().display());
             Ok(())
         }
-        GenesisCmd::Export(a) => export::export(home, a),
+        GenesisCmd::Export(a) => super::export::export(home, a),
     }
 }
 

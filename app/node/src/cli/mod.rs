@@ -3,6 +3,7 @@
 mod bench;
 mod ctx;
 mod did;
+mod export;
 mod init;
 mod keys;
 mod localnet;
