@@ -294,6 +294,50 @@ fn an_export_whose_sections_disagree_is_refused_with_the_reason() {
     g["slashing"]["missed_blocks"][0]["missed_blocks"][0]["index"] = "1000".into();
     refused(&g, "outside the signed blocks window");
 
+    // Amounts that would overflow the pools' sums, counters at the end of u64, liveness records
+    // that would spare a validator its slashing: refused, never a panic or a later halt.
+    let mut g = good.clone();
+    g["staking"]["validators"][0]["tokens"] = u128::MAX.to_string().into();
+    refused(&g, "overflow");
+
+    let mut g = good.clone();
+    g["slashing"]["signing_infos"][0]["validator_signing_info"]["index_offset"] = u64::MAX.to_string().into();
+    refused(&g, "index_offset");
+
+    let mut g = good.clone();
+    g["auth"]["accounts"][0]["sequence"] = u64::MAX.to_string().into();
+    refused(&g, "sequence");
+
+    let mut g = good.clone();
+    let first = g["slashing"]["signing_infos"][0]["address"].clone();
+    let marked = g["slashing"]["missed_blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["address"] == first)
+        .flat_map(|m| m["missed_blocks"].as_array().unwrap().iter())
+        .filter(|b| b["missed"] == true)
+        .count();
+    let wrong = if marked == 0 { "1" } else { "0" };
+    g["slashing"]["signing_infos"][0]["validator_signing_info"]["missed_blocks_counter"] = wrong.into();
+    refused(&g, "missed blocks but missed_blocks marks");
+
+    let mut g = good.clone();
+    g["slashing"]["signing_infos"][0]["validator_signing_info"]["tombstoned"] = true.into();
+    refused(&g, "tombstoned but not jailed");
+
+    let mut g = good.clone();
+    g["slashing"]["signing_infos"] = serde_json::json!([]);
+    g["slashing"]["missed_blocks"] = serde_json::json!([]);
+    refused(&g, "has no signing info");
+
+    let mut g = good.clone();
+    g["distribution"]["delegator_withdraw_infos"] = serde_json::json!([{
+        "delegator_address": g["auth"]["accounts"][0]["address"].clone(),
+        "withdraw_address": salus_staking::state::bonded_pool().to_string(),
+    }]);
+    refused(&g, "is a module account");
+
     // Without its distribution records the distribution account holds coins nobody is owed.
     let mut g = good;
     g["distribution"]["validator_rewards"] = serde_json::json!([]);
@@ -311,7 +355,7 @@ fn leaves(v: &serde_json::Value, path: String, out: &mut Vec<String>) {
 }
 
 #[test]
-fn no_change_to_one_field_of_an_export_makes_init_panic() {
+fn no_change_to_one_field_of_an_export_makes_init_panic_or_a_later_block_halt() {
     let Built { chain, .. } = build();
     let good: serde_json::Value = serde_json::from_str(&export_json(&chain)).unwrap();
     let mut paths = Vec::new();
@@ -321,6 +365,8 @@ fn no_change_to_one_field_of_an_export_makes_init_panic() {
         serde_json::json!(""),
         serde_json::json!("0"),
         serde_json::json!("340282366920938463463374607431768211456"),
+        serde_json::json!("340282366920938463463374607431768211455"),
+        serde_json::json!("9223372036854775808"),
         serde_json::json!("-1"),
         serde_json::json!(null),
         serde_json::json!(u64::MAX),
@@ -338,8 +384,33 @@ fn no_change_to_one_field_of_an_export_makes_init_panic() {
             });
             match std::panic::catch_unwind(run) {
                 Err(_) => panic!("init panicked with {path} = {value}"),
-                Ok(Ok(_)) => {
-                    // Accepted (a field whose value does not matter to consistency): start over.
+                Ok(Ok(genesis)) => {
+                    // Accepted (a field whose value does not matter to consistency): the chain
+                    // must then run, its validators missing and signing blocks, without a halt.
+                    let votes = |signed: bool| salus_sdk::BlockInfo {
+                        votes: genesis
+                            .validator_updates
+                            .iter()
+                            .map(|u| salus_sdk::module::VoteInfo {
+                                cons_address: salus_staking::types::consensus_address(&u.pubkey),
+                                power: u.power,
+                                signed,
+                            })
+                            .collect(),
+                        misbehavior: Vec::new(),
+                    };
+                    for height in 1..=3u64 {
+                        let info = votes(height % 2 == 0);
+                        let run = std::panic::AssertUnwindSafe(|| {
+                            app.finalize_block(height, TestChain::time(height), &[], &info)?;
+                            app.commit()
+                        });
+                        match std::panic::catch_unwind(run) {
+                            Err(_) => panic!("block {height} panicked after init with {path} = {value}"),
+                            Ok(Err(e)) => panic!("block {height} halted after init with {path} = {value}: {e:#}"),
+                            Ok(Ok(_)) => {}
+                        }
+                    }
                     accepted += 1;
                     dirs.push(tempfile::tempdir().unwrap());
                     app = open_app(dirs.last().unwrap().path());

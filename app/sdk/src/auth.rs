@@ -60,7 +60,8 @@ pub trait AuthWrite: StateWrite {
             return Ok(a);
         }
         let number: u64 = self.get(keys::NEXT_ACCOUNT_NUMBER)?.unwrap_or(0);
-        self.put(keys::NEXT_ACCOUNT_NUMBER.to_vec(), &(number + 1))?;
+        let next = number.checked_add(1).ok_or_else(|| Error::internal("account numbers are exhausted"))?;
+        self.put(keys::NEXT_ACCOUNT_NUMBER.to_vec(), &next)?;
         let account = Account { address: *addr, number, sequence: 0, pubkey: None };
         self.set_account(&account)?;
         Ok(account)

@@ -61,7 +61,13 @@ pub fn parse_rfc3339(s: &str) -> Option<Time> {
         (part.len() == len && part.bytes().all(|b| b.is_ascii_digit())).then(|| part.parse().ok())?
     };
     let mut d = date.split('-');
-    let (y, m, day) = (digits(d.next()?, 4)?, digits(d.next()?, 2)?, digits(d.next()?, 2)?);
+    // Four digits, or more for the far future a saturated time reaches (what `rfc3339` writes).
+    let year = d.next()?;
+    if year.len() < 4 || year.len() > 12 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let y: u64 = year.parse().ok()?;
+    let (m, day) = (digits(d.next()?, 2)?, digits(d.next()?, 2)?);
     let (hms, frac) = time.split_once('.').unwrap_or((time, ""));
     let mut t = hms.split(':');
     let (hh, mm, ss) = (digits(t.next()?, 2)?, digits(t.next()?, 2)?, digits(t.next()?, 2)?);
@@ -75,12 +81,13 @@ pub fn parse_rfc3339(s: &str) -> Option<Time> {
         return None;
     }
     let nanos: u32 = if frac.is_empty() { 0 } else { format!("{frac:0<9}").parse().ok()? };
-    // Every value is bounded above (year 9999), so this arithmetic cannot overflow.
-    let days = days_from_civil(i64::from(y), m, day);
-    Some(Time { secs: days * 86_400 + i64::from(hh * 3600 + mm * 60 + ss), nanos })
+    // A year of at most 12 digits keeps days * 86400 within i128; the result must fit i64.
+    let days = days_from_civil(y as i64, m, day) as i128;
+    let secs = i64::try_from(days * 86_400 + i128::from(hh * 3600 + mm * 60 + ss)).ok()?;
+    Some(Time { secs, nanos })
 }
 
-fn days_in_month(y: u32, m: u32) -> u32 {
+fn days_in_month(y: u64, m: u32) -> u32 {
     match m {
         4 | 6 | 9 | 11 => 30,
         2 if y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400)) => 29,
@@ -111,6 +118,8 @@ mod tests {
             Time { secs: 1_800_000_123, nanos: 456 },
             Time { secs: 253_402_300_799, nanos: 0 },
             Time { secs: 951_782_400, nanos: 999_999_999 },
+            Time { secs: 0, nanos: 0 }.plus_secs(1_000_000_000_000),
+            Time { secs: i64::MAX, nanos: 999_999_999 },
         ] {
             assert_eq!(Time::parse_rfc3339(&t.rfc3339()), Some(t), "{}", t.rfc3339());
         }
@@ -131,6 +140,8 @@ mod tests {
             "2027-01-15T-9223372036854775808:00:00Z",
             "2027-01-15T-1:00:00Z",
             "99999999999999999-01-15T08:00:00Z",
+            "999999999999-12-31T23:59:59Z",
+            "027-01-15T08:00:00Z",
             "+2027-01-15T08:00:00Z",
             "2027-01-15T24:00:00Z",
             "2027-01-15T08:00:00.1234567890Z",

@@ -19,6 +19,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use salus_sdk::address::VALCONS_PREFIX;
 use salus_sdk::json;
+
+/// The largest block counter (height, index offset) a genesis may carry: CometBFT's heights are
+/// i64, so nothing above it is reachable, and every later `+ 1` stays far from overflowing.
+pub const MAX_COUNTER: u64 = i64::MAX as u64;
 use salus_sdk::{Address, Coin, Coins, Error, SdkCode, StateRead, StateWrite};
 use serde::{Deserialize, Serialize};
 
@@ -627,6 +631,18 @@ impl SlashingGenesis {
             if !seen.insert(cons) {
                 return Err(invalid(format!("{field}: {} is listed twice", g.address)));
             }
+            // Block counters, as CometBFT's heights: far from overflowing in any later block.
+            for (name, value) in [("start_height", b.start_height), ("index_offset", b.index_offset)] {
+                if value > MAX_COUNTER {
+                    return Err(invalid(format!("{field}: {name} {value} is above {MAX_COUNTER}")));
+                }
+            }
+            if b.missed_blocks_counter > self.params.signed_blocks_window {
+                return Err(invalid(format!(
+                    "{field}: missed_blocks_counter {} is above the signed blocks window ({})",
+                    b.missed_blocks_counter, self.params.signed_blocks_window
+                )));
+            }
             infos.push(SigningInfo {
                 cons_address: cons,
                 start_height: b.start_height,
@@ -661,6 +677,17 @@ impl SlashingGenesis {
                 if m.missed {
                     missed.push((cons, m.index));
                 }
+            }
+        }
+        // Each counter is the number of blocks its bitmap marks missed, as the chain keeps it.
+        for info in &infos {
+            let marked = missed.iter().filter(|(c, _)| *c == info.cons_address).count() as u64;
+            if marked != info.missed_blocks_counter {
+                return Err(invalid(format!(
+                    "slashing.signing_infos: {} counts {} missed blocks but missed_blocks marks {marked}",
+                    crate::slashing::cons_bech32(&info.cons_address),
+                    info.missed_blocks_counter
+                )));
             }
         }
         Ok((infos, missed))

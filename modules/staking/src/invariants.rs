@@ -11,23 +11,42 @@ fn broken(msg: String) -> Error {
     Error::internal(format!("invariant broken: {msg}"))
 }
 
+fn sum(mut amounts: impl Iterator<Item = u128>) -> Result<u128, Error> {
+    amounts.try_fold(0u128, |total, a| total.checked_add(a)).ok_or_else(|| broken("token amounts overflow".into()))
+}
+
+/// The slashing module's: every validator that is or was in the set has its liveness record,
+/// and a tombstoned validator stays jailed (else downtime and double signs would go unpunished).
+pub fn check_slashing(state: &impl StateRead) -> Result<(), Error> {
+    for v in state.validators()? {
+        let info = state.signing_info(&v.cons_address())?;
+        if v.status != BondStatus::Unbonded && info.is_none() {
+            return Err(broken(format!("{} is {:?} but has no signing info", v.operator, v.status)));
+        }
+        if info.is_some_and(|i| i.tombstoned) && !v.jailed {
+            return Err(broken(format!("{} is tombstoned but not jailed", v.operator)));
+        }
+    }
+    Ok(())
+}
+
 /// Checks every invariant; the error names the first one broken.
 pub fn check(state: &impl StateRead) -> Result<(), Error> {
     let denom = state.staking_params()?.bond_denom;
     let validators = state.validators()?;
 
-    // The pools hold exactly the stake they account for.
-    let bonded: u128 = validators.iter().filter(|v| v.status == BondStatus::Bonded).map(|v| v.tokens).sum();
-    let not_bonded_validators: u128 =
-        validators.iter().filter(|v| v.status != BondStatus::Bonded).map(|v| v.tokens).sum();
+    // The pools hold exactly the stake they account for (sums that would overflow are broken too:
+    // a genesis may claim any amounts).
+    let bonded = sum(validators.iter().filter(|v| v.status == BondStatus::Bonded).map(|v| v.tokens))?;
+    let not_bonded_validators = sum(validators.iter().filter(|v| v.status != BondStatus::Bonded).map(|v| v.tokens))?;
     // Unbonding delegations may outlive their validator, so all of them count.
-    let unbonding: u128 = state.all_unbondings()?.iter().flat_map(|u| &u.entries).map(|e| e.balance).sum();
+    let unbonding = sum(state.all_unbondings()?.iter().flat_map(|u| &u.entries).map(|e| e.balance))?;
     let bonded_balance = state.balance(&bonded_pool(), &denom)?;
     if bonded_balance != bonded {
         return Err(broken(format!("bonded pool holds {bonded_balance} but bonded validators hold {bonded}")));
     }
     let not_bonded_balance = state.balance(&not_bonded_pool(), &denom)?;
-    if not_bonded_balance != not_bonded_validators + unbonding {
+    if Some(not_bonded_balance) != not_bonded_validators.checked_add(unbonding) {
         return Err(broken(format!(
             "not-bonded pool holds {not_bonded_balance} but owes {not_bonded_validators} to validators and {unbonding} to unbonding delegations"
         )));

@@ -149,6 +149,10 @@ impl Module for SlashingModule {
         query::handle(state, path, request)
     }
 
+    fn invariants(state: &impl StateRead) -> Result<(), Error> {
+        invariants::check_slashing(state)
+    }
+
     /// Liveness from the last commit's votes, then evidence of double signs.
     fn begin_block(state: &mut impl StateWrite, ctx: &BlockCtx, info: &BlockInfo) -> Result<(), Error> {
         slashing::handle_votes(state, ctx, &info.votes)?;
@@ -186,11 +190,21 @@ impl Module for DistributionModule {
         genesis.validate()
     }
 
-    fn init_genesis(
-        state: &mut impl StateWrite,
-        _ctx: &GenesisCtx,
-        genesis: &DistributionGenesis,
-    ) -> Result<(), Error> {
+    fn init_genesis(state: &mut impl StateWrite, ctx: &GenesisCtx, genesis: &DistributionGenesis) -> Result<(), Error> {
+        // Rewards paid to a module account would break that module's books (the handler refuses
+        // such a withdraw address too).
+        for (i, w) in genesis.delegator_withdraw_infos.iter().enumerate() {
+            let Ok(to) = salus_sdk::Address::parse("withdraw_address", &w.withdraw_address) else { continue };
+            if ctx.module_accounts.iter().any(|a| a.address() == to) {
+                return Err(Error::sdk(
+                    salus_sdk::SdkCode::InvalidRequest,
+                    format!(
+                    "distribution.delegator_withdraw_infos[{i}]: {} is a module account: rewards cannot be paid to it",
+                    w.withdraw_address
+                ),
+                ));
+            }
+        }
         genesis.init(state)
     }
 

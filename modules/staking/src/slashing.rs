@@ -107,13 +107,13 @@ pub fn handle_votes(state: &mut impl StateWrite, ctx: &BlockCtx, votes: &[VoteIn
         let cons = vote.cons_address;
         let Some(mut info) = state.signing_info(&cons)? else { continue };
         let index = info.index_offset % window;
-        info.index_offset += 1;
+        info.index_offset = info.index_offset.saturating_add(1);
         let was_missed = state.missed(&cons, index)?;
         let missed = !vote.signed;
         if missed != was_missed {
             state.set_missed(&cons, index, missed)?;
             if missed {
-                info.missed_blocks_counter += 1;
+                info.missed_blocks_counter = info.missed_blocks_counter.saturating_add(1);
             } else {
                 info.missed_blocks_counter = info.missed_blocks_counter.saturating_sub(1);
             }

@@ -10,6 +10,9 @@ pub use super::modules::AppGenesis;
 use super::params::AuthParams;
 
 /// The tx pipeline's limits and, in an exported chain, every account. A genesis without
+/// The largest account number or sequence a genesis may carry.
+pub const MAX_COUNTER: u64 = i64::MAX as u64;
+
 /// `accounts` numbers its accounts as the token balances create them (in address order).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -103,6 +106,12 @@ impl AuthGenesis {
             }
             if !numbers.insert(a.number) {
                 return Err(invalid(format!("{field}: account number {} is another account's too", a.number)));
+            }
+            // As CometBFT's heights: no count a chain reaches, and every later `+ 1` is safe.
+            for (name, value) in [("account_number", a.number), ("sequence", a.sequence)] {
+                if value > MAX_COUNTER {
+                    return Err(invalid(format!("{field}: {name} {value} is above {MAX_COUNTER}")));
+                }
             }
             out.push(a);
         }

@@ -347,8 +347,8 @@ mod tests {
                 }
             }
         }
-        // The node's own sections and key prefixes are taken too.
-        for taken in ["auth", "genutil", "node"] {
+        // The node's own genesis sections, key prefixes and query words are taken too.
+        for taken in ["auth", "genutil", "node", "account", "tx"] {
             assert!(!names.contains(&taken), "{taken} is the node's");
         }
     }

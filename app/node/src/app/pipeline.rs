@@ -384,7 +384,8 @@ fn ante_steps(
     for (mut account, pubkey) in signers {
         state.emit(Event::new("tx").attr("acc_seq", format!("{}/{}", account.address, account.sequence)));
         account.pubkey = Some(pubkey);
-        account.sequence += 1;
+        // Saturating: no account reaches it (a genesis may not carry more than 2^63).
+        account.sequence = account.sequence.saturating_add(1);
         state.set_account(&account)?;
     }
     if mode == Mode::Check {

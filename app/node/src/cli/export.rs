@@ -71,6 +71,9 @@ pub fn genesis_doc(home: &Home, e: &Exported) -> Result<serde_json::Value> {
         .filter(|c| c.is_object())
         .cloned()
         .unwrap_or_else(home::default_consensus_params);
+    if !consensus_params["block"].is_object() {
+        consensus_params["block"] = serde_json::json!({});
+    }
     consensus_params["block"]["max_bytes"] = e.block_limits.max_bytes.to_string().into();
     consensus_params["block"]["max_gas"] = e.block_limits.max_gas.to_string().into();
     let genesis_time = if e.block_time != (0, 0) {
