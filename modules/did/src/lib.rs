@@ -28,7 +28,7 @@ pub use method::{Did, DidUrl};
 pub use module::DidModule;
 pub use msgs::DidMsg;
 pub use params::Params;
-pub use state::{DidRead, DidWrite};
+pub use state::DidRead;
 
 /// Key prefix, event prefix, codespace and CLI word.
 pub const NAME: &str = "did";

@@ -1,4 +1,4 @@
-//! `DidRead` / `DidWrite`: the only code that touches the DID module's keys. Other modules ask
+//! `DidRead` and the crate-private `DidWrite`: the only code that touches the DID module's keys. Other modules ask
 //! [`DidRead::resolve`] and [`DidRead::active_document`].
 
 use borsh::{BorshDeserialize, BorshSerialize};
@@ -146,7 +146,8 @@ pub trait DidRead: StateRead {
 }
 impl<S: StateRead + ?Sized> DidRead for S {}
 
-pub trait DidWrite: StateWrite {
+/// The module's writes: private to it (other modules change DIDs only through messages).
+pub(crate) trait DidWrite: StateWrite {
     fn set_did_params(&mut self, params: &Params) -> Result<(), Error> {
         params.validate()?;
         self.put(keys::PARAMS.to_vec(), params)
