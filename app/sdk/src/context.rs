@@ -21,4 +21,9 @@ pub trait Msg {
     fn validate_basic(&self) -> Result<(), Error>;
     /// Who must sign. The tx pipeline checks these; handlers never do.
     fn signers(&self) -> Vec<Address>;
+    /// The authority a governance-only message names (`MsgUpdateParams`' `authority`);
+    /// `None` for a user's message. Governance proposes only messages whose authority is its own.
+    fn authority(&self) -> Option<Address> {
+        None
+    }
 }

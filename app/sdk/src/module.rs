@@ -99,8 +99,32 @@ pub trait Module {
 pub trait MsgRouter {
     /// Decodes `any` and checks it without state; returns who must sign it.
     fn signers(&self, any: &Any) -> Result<Vec<Address>, Error>;
+    /// Decodes and checks `any`; returns the authority it names ([`Msg::authority`]).
+    fn authority(&self, any: &Any) -> Result<Option<Address>, Error>;
     /// Decodes, checks and runs `any` against `state`; the caller has checked the signers.
     fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockCtx, any: &Any) -> Result<(), Error>;
+}
+
+/// The governance module's name, which names its account.
+pub const GOVERNANCE: &str = "gov";
+
+/// The authority of every governance-only message (`MsgUpdateParams`, `MsgCommunityPoolSpend`,
+/// `MsgSoftwareUpgrade`): the governance module's account, which no key controls, so only a
+/// passed proposal signs as it.
+pub fn governance_authority() -> Address {
+    Address::module(GOVERNANCE)
+}
+
+/// Checks the `authority` of a governance-only message: Cosmos' `x/gov` "invalid authority".
+pub fn check_authority(authority: &Address) -> Result<(), Error> {
+    let expected = governance_authority();
+    if *authority != expected {
+        return Err(Error::sdk(
+            crate::SdkCode::Unauthorized,
+            format!("invalid authority; expected {expected}, got {authority}: only a governance proposal sends this message"),
+        ));
+    }
+    Ok(())
 }
 
 /// The block hooks a module has.

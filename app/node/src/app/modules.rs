@@ -298,6 +298,12 @@ impl MsgRouter for AppRouter<'_> {
         Ok(msg.signers())
     }
 
+    fn authority(&self, any: &Any) -> Result<Option<Address>, Error> {
+        let msg = AppMsg::decode(any, self.limits)?;
+        msg.validate_basic()?;
+        Ok(msg.authority())
+    }
+
     /// All or nothing: a message that fails leaves no write and no event behind.
     fn execute(&self, state: &mut dyn StateWrite, ctx: &BlockCtx, any: &Any) -> Result<(), Error> {
         if self.depth >= MAX_ROUTED_DEPTH {
@@ -327,6 +333,10 @@ impl Msg for AppMsg {
 
     fn signers(&self) -> Vec<Address> {
         self.inner().signers()
+    }
+
+    fn authority(&self) -> Option<Address> {
+        self.inner().authority()
     }
 }
 
