@@ -47,3 +47,33 @@ pub mod rfc3339 {
         })
     }
 }
+
+/// Coins as Cosmos JSON writes them: `[{"denom": "usalus", "amount": "10"}]`, checked on the
+/// way in as `Coins::new` checks them (positive, no duplicate denoms).
+pub mod coins {
+    use crate::coin::{Coin, Coins};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct JsonCoin {
+        denom: String,
+        amount: String,
+    }
+
+    pub fn serialize<S: Serializer>(c: &Coins, s: S) -> Result<S::Ok, S::Error> {
+        let list: Vec<JsonCoin> =
+            c.iter().map(|c| JsonCoin { denom: c.denom.clone(), amount: c.amount.to_string() }).collect();
+        list.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Coins, D::Error> {
+        let list = Vec::<JsonCoin>::deserialize(d)?;
+        let parsed = list
+            .iter()
+            .map(|c| format!("{}{}", c.amount, c.denom).parse::<Coin>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| serde::de::Error::custom(e.message))?;
+        Coins::new(parsed).map_err(|e| serde::de::Error::custom(e.message))
+    }
+}

@@ -259,11 +259,14 @@ modules! {
         staking: Staking => salus_staking::StakingModule,
         slashing: Slashing => salus_staking::SlashingModule,
         distribution: Distribution => salus_staking::DistributionModule,
+        gov: Gov => salus_gov::GovModule,
     ],
     // As Cosmos orders them: rewards for the last block's voters before liveness and evidence
     // change who is bonded.
     begin_block: [salus_staking::DistributionModule, salus_staking::SlashingModule],
-    end_block: [salus_staking::StakingModule],
+    // Governance before staking, as Cosmos orders them: a passed proposal's staking params
+    // apply to this block's validator-set update.
+    end_block: [salus_gov::GovModule, salus_staking::StakingModule],
 }
 
 /// What the list's tests and reflection read of a module.
@@ -450,7 +453,7 @@ mod tests {
         router.execute(&mut state, &ctx, &send).unwrap();
         assert_eq!(salus_token::TokenRead::balance(&state, &to, "usalus").unwrap(), 40);
 
-        let unrouted = Any { type_url: "/cosmos.gov.v1.MsgVote".into(), value: Vec::new() };
+        let unrouted = Any { type_url: "/cosmos.feegrant.v1beta1.MsgGrantAllowance".into(), value: Vec::new() };
         let e = router.signers(&unrouted).unwrap_err();
         assert!(e.is(SdkCode::TxDecode) && e.message.contains("does not route"), "{e}");
         let empty = salus_token::TokenMsg::Send { from, to, amount: salus_sdk::Coins::default() }.to_any();
