@@ -54,6 +54,15 @@ start() {
   if [ ! -f "$HOME_DIR/config/genesis.json" ]; then
     say "creating chain $CHAIN_ID in $HOME_DIR"
     "$SALUSD" init local-validator --chain-id "$CHAIN_ID" --home "$HOME_DIR" >/dev/null
+    # A minute to deposit and a minute to vote, so that a newcomer can try governance.
+    python3 - "$HOME_DIR/config/genesis.json" <<'PY'
+import json, sys
+path = sys.argv[1]
+genesis = json.load(open(path))
+gov = genesis["app_state"].setdefault("gov", {}).setdefault("params", {})
+gov.update(max_deposit_period_secs=60, voting_period_secs=60, expedited_voting_period_secs=30)
+json.dump(genesis, open(path, "w"), indent=2)
+PY
     "$SALUSD" keys add demo --home "$HOME_DIR" --output json > "$HOME_DIR/demo-key.json"
     DEMO=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["address"])' "$HOME_DIR/demo-key.json")
     "$SALUSD" genesis add-account "$DEMO" 1000000000000usalus --home "$HOME_DIR" >/dev/null

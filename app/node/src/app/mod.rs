@@ -10,6 +10,7 @@ pub mod pipeline;
 pub mod proposal;
 pub mod query;
 pub mod sigcache;
+pub mod upgrades;
 
 use anyhow::{anyhow, bail, Context, Result};
 use salus_sdk::state::{apply, Writes};
@@ -52,6 +53,8 @@ pub struct App {
     block_time: (i64, u32),
     pending_time: (i64, u32),
     sigs: SigCache,
+    /// This binary's upgrade handlers ([`upgrades::handlers`]).
+    upgrade_handlers: Vec<(&'static str, upgrades::Migration)>,
 }
 
 /// Read-only access for queries from other tasks (gRPC).
@@ -86,7 +89,13 @@ impl App {
             block_time: committed_time,
             pending_time: (0, 0),
             sigs: SigCache::new(100_000),
+            upgrade_handlers: upgrades::handlers(),
         })
+    }
+
+    /// Replaces this binary's upgrade handlers: what a test does to play the new binary.
+    pub fn set_upgrade_handlers(&mut self, handlers: Vec<(&'static str, upgrades::Migration)>) {
+        self.upgrade_handlers = handlers;
     }
 
     pub fn query_handle(&self) -> QueryHandle {
@@ -221,6 +230,13 @@ impl App {
         }
         let ctx = self.block_ctx(height, time);
         let mut block = Overlay::new(&self.committed);
+        // Nothing of the block is written if this binary may not execute it.
+        if let Err(upgrades::UpgradeNeeded(why)) = upgrades::before_block(&mut block, height, &self.upgrade_handlers)
+            .map_err(|e| anyhow!("upgrade at {height}: {}", e.message))?
+        {
+            tracing::error!("{why}");
+            bail!("{why}");
+        }
         salus_sdk::StateWriteExt::put(&mut block, BLOCK_TIME_KEY.to_vec(), &(ctx.time_secs, ctx.time_nanos))
             .map_err(|e| anyhow!(e.message))?;
         // Block hooks fail only if the store does; the node stops rather than diverge.

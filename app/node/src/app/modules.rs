@@ -260,6 +260,7 @@ modules! {
         slashing: Slashing => salus_staking::SlashingModule,
         distribution: Distribution => salus_staking::DistributionModule,
         gov: Gov => salus_gov::GovModule,
+        upgrade: Upgrade => salus_upgrade::UpgradeModule,
     ],
     // As Cosmos orders them: rewards for the last block's voters before liveness and evidence
     // change who is bonded.

@@ -47,6 +47,10 @@ pub enum LocalnetCmd {
         /// Slashing: how long a validator jailed for downtime stays jailed, in seconds.
         #[arg(long, default_value_t = 10)]
         downtime_jail_secs: u64,
+        /// Governance: the deposit and the voting period in seconds (short, so a newcomer can
+        /// try a vote; the expedited voting period is half of it).
+        #[arg(long, default_value_t = 60)]
+        voting_secs: u64,
     },
     /// Add a full node (not a validator) to the network; it can join the set with `tx staking
     /// create-validator --home <its home>`.
@@ -118,6 +122,7 @@ struct LocalParams {
     unbonding_secs: u64,
     signed_blocks_window: u64,
     downtime_jail_secs: u64,
+    voting_secs: u64,
 }
 
 /// What each demo key bonds at genesis.
@@ -160,9 +165,13 @@ pub fn run(dir: &Path, cmd: LocalnetCmd) -> Result<()> {
             unbonding_secs,
             signed_blocks_window,
             downtime_jail_secs,
+            voting_secs,
         } => {
+            if voting_secs < 2 {
+                bail!("--voting-secs must be at least 2 (the expedited period is half of it)");
+            }
             let network = Network { chain_id, base_port, timeout_commit, mempool_size };
-            let params = LocalParams { unbonding_secs, signed_blocks_window, downtime_jail_secs };
+            let params = LocalParams { unbonding_secs, signed_blocks_window, downtime_jail_secs, voting_secs };
             init(dir, validators, &network, &params, overwrite)
         }
         LocalnetCmd::AddNode => add_node(dir),
@@ -270,8 +279,8 @@ fn init(dir: &Path, n: usize, net: &Network, params: &LocalParams, overwrite: bo
         eprintln!("wrote {}", nodes[i].home.display());
     }
 
-    // One genesis: a funded demo key per node (in every node's keyring), short staking and
-    // slashing periods, and one gentx per node bonding its demo key's stake to its consensus key.
+    // One genesis: a funded demo key per node (in every node's keyring), short staking,
+    // slashing and governance periods, and one gentx per node bonding its demo key's stake to its consensus key.
     let mut keys = Vec::new();
     let home0 = Home(nodes[0].home.clone());
     let mut genesis = home::read_json(&home0.genesis())?;
@@ -289,6 +298,10 @@ fn init(dir: &Path, n: usize, net: &Network, params: &LocalParams, overwrite: bo
     genesis["app_state"]["staking"]["params"]["unbonding_time_secs"] = params.unbonding_secs.into();
     genesis["app_state"]["slashing"]["params"]["signed_blocks_window"] = params.signed_blocks_window.into();
     genesis["app_state"]["slashing"]["params"]["downtime_jail_duration_secs"] = params.downtime_jail_secs.into();
+    let gov = &mut genesis["app_state"]["gov"]["params"];
+    gov["max_deposit_period_secs"] = params.voting_secs.into();
+    gov["voting_period_secs"] = params.voting_secs.into();
+    gov["expedited_voting_period_secs"] = (params.voting_secs / 2).into();
     let gentx_dir = dir.join("gentx");
     std::fs::create_dir_all(&gentx_dir)?;
     for (i, node) in nodes.iter().enumerate() {
