@@ -153,6 +153,11 @@ impl GenesisProposal {
         {
             return Err(bad(format!("{field} is in its voting period without voting start and end times")));
         }
+        if status == ProposalStatus::DepositPeriod
+            && (self.voting_start_time.is_some() || self.voting_end_time.is_some())
+        {
+            return Err(bad(format!("{field} is in its deposit period but has voting times")));
+        }
         if live && !self.failed_reason.is_empty() {
             return Err(bad(format!("{field} has not ended but has a failed_reason")));
         }

@@ -41,7 +41,7 @@ pub struct Draft<'a> {
 }
 
 /// Every message must name the governance account as its authority and be signed by it alone.
-fn check_messages(router: &dyn MsgRouter, messages: &[Any]) -> Result<(), Error> {
+pub(crate) fn check_messages(router: &dyn MsgRouter, messages: &[Any]) -> Result<(), Error> {
     let gov = governance_authority();
     for (i, any) in messages.iter().enumerate() {
         let what = format!("message {i} ({})", any.type_url);
@@ -52,7 +52,7 @@ fn check_messages(router: &dyn MsgRouter, messages: &[Any]) -> Result<(), Error>
                 Error { message: format!("{what}: {}", e.message), ..e }
             }
         })?;
-        match router.authority(any)? {
+        match router.authority(any).map_err(|e| Error { message: format!("{what}: {}", e.message), ..e })? {
             None => {
                 return Err(GovError::NoAuthority.with(format!(
                     "{what} names no authority: a proposal may only carry messages whose authority is the \
@@ -165,7 +165,7 @@ pub fn add_deposit(
     let params = state.gov_params()?;
     check_denoms(&params, amount)?;
     if !params.min_deposit_ratio.is_zero() {
-        let thresholds = ratio_of(&params.min_deposit, params.min_deposit_ratio)?;
+        let thresholds = ratio_of(params.min_deposit(proposal.expedited), params.min_deposit_ratio)?;
         if !thresholds.iter().any(|t| amount.amount_of(&t.denom) >= t.amount) {
             return Err(GovError::MinDepositTooSmall
                 .with(format!("received {amount} but need at least one of the following: {}", list(&thresholds))));
@@ -234,9 +234,9 @@ fn cancel(state: &mut impl StateWrite, ctx: &BlockCtx, id: u64, sender: &Address
     }
     let params = state.gov_params()?;
     charge_deposits(state, id, params.proposal_cancel_ratio, params.proposal_cancel_dest)?;
-    match proposal.voting_end_time {
-        Some(end) => state.dequeue(keys::ACTIVE_QUEUE, end, id)?,
-        None => state.dequeue(keys::INACTIVE_QUEUE, proposal.deposit_end_time, id)?,
+    state.dequeue(keys::INACTIVE_QUEUE, proposal.deposit_end_time, id)?;
+    if let Some(end) = proposal.voting_end_time {
+        state.dequeue(keys::ACTIVE_QUEUE, end, id)?;
     }
     state.delete_votes(id)?;
     state.delete_proposal(&proposal)?;

@@ -4,10 +4,10 @@
 //! Nothing here fails on what users sent: a tally that cannot be computed rejects the proposal,
 //! and a passed proposal's failing message fails the proposal, not the block.
 
-use salus_sdk::{BlockCtx, Error, MsgRouter, Overlay, StateWrite, Time};
+use salus_sdk::{BlockCtx, Error, MsgRouter, Overlay, SdkCode, StateWrite, Time};
 
 use crate::events;
-use crate::handler::{burn_deposits, refund_deposits};
+use crate::handler::{burn_deposits, check_messages, refund_deposits};
 use crate::keys;
 use crate::state::{GovRead, GovStore};
 use crate::tally;
@@ -16,9 +16,9 @@ use crate::types::{Proposal, ProposalStatus};
 pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx, router: &dyn MsgRouter) -> Result<(), Error> {
     let now = Time::of(ctx);
     let params = state.gov_params()?;
-    for id in state.due(keys::INACTIVE_QUEUE, now)? {
-        let Some(proposal) = state.proposal(id)? else { continue };
-        state.dequeue(keys::INACTIVE_QUEUE, proposal.deposit_end_time, id)?;
+    for (key, id) in state.due(keys::INACTIVE_QUEUE, now)? {
+        state.delete_raw(key)?;
+        let Some(proposal) = state.proposal(id)?.filter(|p| p.in_deposit_period()) else { continue };
         if params.burn_proposal_deposit_prevote {
             burn_deposits(state, id)?;
         } else {
@@ -27,14 +27,15 @@ pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx, router: &dyn MsgRo
         state.delete_proposal(&proposal)?;
         state.emit(events::inactive_proposal(id));
     }
-    for id in state.due(keys::ACTIVE_QUEUE, now)? {
-        let Some(mut proposal) = state.proposal(id)? else { continue };
-        let Some(end) = proposal.voting_end_time else { continue };
-        state.dequeue(keys::ACTIVE_QUEUE, end, id)?;
+    for (key, id) in state.due(keys::ACTIVE_QUEUE, now)? {
+        state.delete_raw(key)?;
+        let Some(mut proposal) = state.proposal(id)?.filter(|p| p.in_voting_period()) else { continue };
         let votes = state.votes_of(id)?;
         let outcome = tally::decide(&*state, &proposal, &votes, &params);
         let (passes, burn, result, log) = match outcome {
             Ok(o) => (o.passes, o.burn, o.result, String::new()),
+            // The store failed: stop rather than decide differently from the other nodes.
+            Err(e) if e.is(SdkCode::Internal) => return Err(e),
             Err(e) => (false, false, Default::default(), tally::overflow(&e).message),
         };
         // A failed expedited proposal becomes a regular one: its deposits stay for that vote.
@@ -48,7 +49,7 @@ pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx, router: &dyn MsgRo
         }
         proposal.final_tally = result;
         let (kind, log) = if passes {
-            match run_messages(state, ctx, router, &proposal) {
+            match run_messages(state, ctx, router, &proposal)? {
                 Ok(()) => {
                     proposal.status = ProposalStatus::Passed;
                     ("proposal_passed", String::new())
@@ -80,21 +81,31 @@ pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx, router: &dyn MsgRo
 }
 
 /// Runs a passed proposal's messages in order, as the governance account: all of them, or, if
-/// one fails, none (the reason names it).
+/// one fails, none (the reason names it). The messages are checked again as at submission (a
+/// proposal from genesis was never submitted). Only a store failure is an error of the block.
 fn run_messages(
     state: &mut impl StateWrite,
     ctx: &BlockCtx,
     router: &dyn MsgRouter,
     proposal: &Proposal,
-) -> Result<(), String> {
+) -> Result<Result<(), String>, Error> {
+    let messages: Vec<_> = proposal.messages.iter().map(|m| m.to_any()).collect();
+    match check_messages(router, &messages) {
+        Err(e) if e.is(SdkCode::Internal) => return Err(e),
+        Err(e) => return Ok(Err(format!("the proposal's messages are refused: {e}"))),
+        Ok(()) => {}
+    }
     let mut all = Overlay::new(&*state);
-    for (i, message) in proposal.messages.iter().enumerate() {
-        if let Err(e) = router.execute(&mut all, ctx, &message.to_any()) {
-            return Err(format!("message {i} ({}) failed: {e}", message.type_url));
+    for (i, any) in messages.iter().enumerate() {
+        match router.execute(&mut all, ctx, any) {
+            Err(e) if e.is(SdkCode::Internal) => return Err(e),
+            Err(e) => return Ok(Err(format!("message {i} ({}) failed: {e}", any.type_url))),
+            Ok(()) => {}
         }
     }
     let (writes, events) = all.into_parts();
-    salus_sdk::state::apply(state, writes, events).map_err(|e| format!("applying the messages' writes: {e}"))
+    salus_sdk::state::apply(state, writes, events)?;
+    Ok(Ok(()))
 }
 
 /// Whether a proposal is still waiting in a queue (for invariants and tests).

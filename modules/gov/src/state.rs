@@ -43,11 +43,11 @@ pub trait GovRead: StateRead {
         Ok(self.prefix::<Vote>(&keys::votes_of(id))?.into_iter().map(|(_, v)| v).collect())
     }
 
-    /// The proposals of `queue` that end at or before `t`, oldest first.
-    fn due(&self, queue: &[u8], t: Time) -> Result<Vec<u64>, Error> {
+    /// The entries of `queue` that end at or before `t`, oldest first: (key, proposal id).
+    fn due(&self, queue: &[u8], t: Time) -> Result<Vec<(Vec<u8>, u64)>, Error> {
         let until = keys::queue_until(queue, t);
         let entries = self.range_raw(queue, queue, &until)?;
-        Ok(entries.iter().filter_map(|(k, _)| keys::queue_id(k)).collect())
+        Ok(entries.into_iter().filter_map(|(k, _)| keys::queue_id(&k).map(|id| (k, id))).collect())
     }
 }
 
