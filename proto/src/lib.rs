@@ -15,6 +15,11 @@ pub mod salus {
             include!(concat!(env!("OUT_DIR"), "/salus.did.v1.rs"));
         }
     }
+    pub mod token {
+        pub mod v1 {
+            include!(concat!(env!("OUT_DIR"), "/salus.token.v1.rs"));
+        }
+    }
 }
 
 /// The Cosmos type URL of a message: `/` and its full protobuf name.

@@ -329,6 +329,19 @@ fn did_history_pages() {
 }
 
 #[test]
+fn salus_params_updates() {
+    use salus_proto::salus::{did::v1 as did, token::v1 as token};
+    let did_params =
+        did::Params { max_verification_methods: 1, max_services: 2, max_controllers: 3, max_document_bytes: 4 };
+    roundtrip(&did::QueryParamsResponse { params: Some(did_params) });
+    roundtrip(&did::MsgUpdateParams { authority: "a".into(), params: Some(did_params) });
+    roundtrip(&did::MsgUpdateParamsResponse {});
+    let token_params = token::Params { send_enabled: true, max_multi_send_outputs: 5, max_denoms_per_transfer: 6 };
+    roundtrip(&token::MsgUpdateParams { authority: "a".into(), params: Some(token_params) });
+    roundtrip(&token::MsgUpdateParamsResponse {});
+}
+
+#[test]
 fn public_keys() {
     use salus_proto::cosmos::crypto::{ed25519, secp256k1};
     roundtrip(&secp256k1::PubKey { key: vec![2; 33] });
@@ -417,6 +430,21 @@ mod staking_distribution_slashing_tx {
             creation_height: 9,
         });
         roundtrip(&staking::MsgCancelUnbondingDelegationResponse {});
+        roundtrip(&staking::MsgUpdateParams {
+            authority: "a".into(),
+            params: Some(staking::Params {
+                unbonding_time: Some(salus_proto::tendermint_proto::google::protobuf::Duration {
+                    seconds: 30,
+                    nanos: 1,
+                }),
+                max_validators: 1,
+                max_entries: 2,
+                historical_entries: 3,
+                bond_denom: "usalus".into(),
+                min_commission_rate: "4".into(),
+            }),
+        });
+        roundtrip(&staking::MsgUpdateParamsResponse {});
     }
 
     #[test]
@@ -431,6 +459,37 @@ mod staking_distribution_slashing_tx {
         roundtrip(&distr::MsgFundCommunityPoolResponse {});
         roundtrip(&slashing::MsgUnjail { validator_addr: "v".into() });
         roundtrip(&slashing::MsgUnjailResponse {});
+        #[allow(deprecated)]
+        roundtrip(&distr::MsgUpdateParams {
+            authority: "a".into(),
+            params: Some(distr::Params {
+                community_tax: "1".into(),
+                base_proposer_reward: "2".into(),
+                bonus_proposer_reward: "3".into(),
+                withdraw_addr_enabled: true,
+            }),
+        });
+        roundtrip(&distr::MsgUpdateParamsResponse {});
+        roundtrip(&distr::MsgCommunityPoolSpend {
+            authority: "a".into(),
+            recipient: "r".into(),
+            amount: vec![coin(), coin()],
+        });
+        roundtrip(&distr::MsgCommunityPoolSpendResponse {});
+        roundtrip(&slashing::MsgUpdateParams {
+            authority: "a".into(),
+            params: Some(slashing::Params {
+                signed_blocks_window: 1,
+                min_signed_per_window: b"5".to_vec(),
+                downtime_jail_duration: Some(salus_proto::tendermint_proto::google::protobuf::Duration {
+                    seconds: 2,
+                    nanos: 3,
+                }),
+                slash_fraction_double_sign: b"6".to_vec(),
+                slash_fraction_downtime: b"7".to_vec(),
+            }),
+        });
+        roundtrip(&slashing::MsgUpdateParamsResponse {});
     }
 }
 
@@ -450,14 +509,23 @@ fn msg_services_and_public_keys_are_declared() {
                 "BeginRedelegate",
                 "Undelegate",
                 "CancelUnbondingDelegation",
+                "UpdateParams",
             ],
         ),
         (
             "cosmos.distribution.v1beta1.Msg",
-            &["SetWithdrawAddress", "WithdrawDelegatorReward", "WithdrawValidatorCommission", "FundCommunityPool"],
+            &[
+                "SetWithdrawAddress",
+                "WithdrawDelegatorReward",
+                "WithdrawValidatorCommission",
+                "FundCommunityPool",
+                "UpdateParams",
+                "CommunityPoolSpend",
+            ],
         ),
-        ("cosmos.slashing.v1beta1.Msg", &["Unjail"]),
-        ("salus.did.v1.Msg", &["CreateDid", "UpdateDid", "DeactivateDid"]),
+        ("cosmos.slashing.v1beta1.Msg", &["Unjail", "UpdateParams"]),
+        ("salus.did.v1.Msg", &["CreateDid", "UpdateDid", "DeactivateDid", "UpdateParams"]),
+        ("salus.token.v1.Msg", &["UpdateParams"]),
     ];
     for (name, methods) in services {
         let service = pool.get_service_by_name(name).unwrap_or_else(|| panic!("{name} is not declared"));

@@ -3,6 +3,7 @@
 use salus_sdk::{Address, Event};
 
 use crate::method::Did;
+use crate::params::Params;
 
 pub fn created(did: &Did, version: u64, signer: &Address) -> Event {
     Event::new("did_created").attr("did", did).attr("version", version).attr("signer", signer)
@@ -22,4 +23,15 @@ pub fn deactivated(did: &Did, version: u64, verification_method: &str, signer: &
         .attr("version", version)
         .attr("verification_method", verification_method)
         .attr("signer", signer)
+}
+
+/// Governance set the DID params.
+pub fn params_updated(authority: &Address, p: &Params) -> Event {
+    Event::new("update_params")
+        .attr("module", crate::NAME)
+        .attr("authority", authority)
+        .attr("max_verification_methods", p.max_verification_methods)
+        .attr("max_services", p.max_services)
+        .attr("max_controllers", p.max_controllers)
+        .attr("max_document_bytes", p.max_document_bytes)
 }

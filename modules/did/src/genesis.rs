@@ -1,9 +1,11 @@
 //! The DID module's genesis: its params and, in an exported chain (`salusd genesis export`), every
 //! DID with every version. A new chain's DIDs are created by transactions, each with the proof of
 //! its key; genesis is trusted, as in Cosmos, so genesis DIDs carry no proofs. They are checked as
-//! the chain would have checked them otherwise: every document meets the method's rules and the
-//! params, version 1 holds the key its DID is derived from, versions count from 1 with a create
-//! first and at most one deactivation last, and every controller is a DID of the section.
+//! the chain would have checked them otherwise: every document meets the method's rules, version 1
+//! holds the key its DID is derived from, versions count from 1 with a create first and at most
+//! one deactivation last, and every controller is a DID of the section. A document is not held to
+//! the section's params: each version met the params in force when it was written, and
+//! governance may have lowered them since (an export must still start a chain).
 //!
 //! Documents are in DID Core's JSON form (`verificationMethod`, `publicKeyMultibase`, ...).
 //! Versions keep the time and height they were written at on the chain they come from (a new
@@ -252,7 +254,7 @@ impl Genesis {
                     }
                     empty
                 } else {
-                    let doc = Document::from_proto(&v.document.to_proto(), &self.params)
+                    let doc = Document::from_proto(&v.document.to_proto(), &Params::UNBOUNDED)
                         .map_err(|e| Error { message: format!("{vfield}.document: {}", e.message), ..e })?;
                     for c in &doc.controller {
                         if *c != did && !ids.contains(c) {

@@ -1,13 +1,15 @@
 //! One function per message: checks against state, then writes. Authority over a DID comes from
-//! its proof alone; the tx signer only pays.
+//! its proof alone; the tx signer only pays. The params change only by governance.
 
 use salus_proto::salus::did::v1 as pb;
+use salus_sdk::module::check_authority;
 use salus_sdk::{Address, BlockCtx, Error, StateWrite};
 
 use crate::document::{hash_proto, Document, Relationship, VerificationMethod};
 use crate::error::DidError;
 use crate::events;
 use crate::method::{Did, DidUrl};
+use crate::params::Params;
 use crate::proof::{sign_bytes, Proof};
 use crate::state::{DidMeta, DidRead, DidVersion, DidWrite, Operation, Timestamp};
 use crate::DidMsg;
@@ -20,7 +22,19 @@ pub fn execute(state: &mut impl StateWrite, ctx: &BlockCtx, msg: &DidMsg) -> Res
         DidMsg::Create { signer, document, proof } => create(state, ctx, signer, document, proof),
         DidMsg::Update { signer, document, version, proof } => update(state, ctx, signer, document, *version, proof),
         DidMsg::Deactivate { signer, did, version, proof } => deactivate(state, ctx, signer, did, *version, proof),
+        DidMsg::UpdateParams { authority, params } => update_params(state, authority, params),
     }
+}
+
+/// Governance's params update: it binds every create and update from the next message on.
+/// Documents already written stay as they are, even if over a lowered bound (DID Core documents
+/// are never rewritten by the chain); an exported genesis holds them to the method's rules, not to
+/// these bounds, so it still starts a chain.
+fn update_params(state: &mut impl StateWrite, authority: &Address, params: &Params) -> Result<(), Error> {
+    check_authority(authority)?;
+    state.set_did_params(params)?;
+    state.emit(events::params_updated(authority, params));
+    Ok(())
 }
 
 fn now(ctx: &BlockCtx) -> Timestamp {

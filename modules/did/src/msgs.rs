@@ -1,4 +1,5 @@
-//! The DID messages as domain types, decoded from salus.did.v1.
+//! The DID messages as domain types, decoded from salus.did.v1: the DID operations, and the
+//! governance-only params update.
 
 use salus_proto::salus::did::v1 as pb;
 use salus_proto::Any;
@@ -7,15 +8,35 @@ use salus_sdk::{Address, Error, Msg, SdkCode};
 
 use crate::error::DidError;
 use crate::method::{Did, DidUrl};
+use crate::params::Params;
 use crate::proof::Proof;
 
 /// `signer` signs the transaction and pays; the proof carries the authority over the DID. The
 /// document stays in its wire form until the handler checks it against the chain's params.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DidMsg {
-    Create { signer: Address, document: pb::DidDocument, proof: Proof },
-    Update { signer: Address, document: pb::DidDocument, version: u64, proof: Proof },
-    Deactivate { signer: Address, did: Did, version: u64, proof: Proof },
+    Create {
+        signer: Address,
+        document: pb::DidDocument,
+        proof: Proof,
+    },
+    Update {
+        signer: Address,
+        document: pb::DidDocument,
+        version: u64,
+        proof: Proof,
+    },
+    Deactivate {
+        signer: Address,
+        did: Did,
+        version: u64,
+        proof: Proof,
+    },
+    /// Governance only: `authority` must be the governance module's account.
+    UpdateParams {
+        authority: Address,
+        params: Params,
+    },
 }
 
 fn proof(p: Option<pb::DidProof>) -> Result<Proof, Error> {
@@ -30,7 +51,12 @@ fn document(d: Option<pb::DidDocument>) -> Result<pb::DidDocument, Error> {
 impl DidMsg {
     /// The type URLs this module routes.
     pub fn type_urls() -> Vec<String> {
-        vec![type_url::<pb::MsgCreateDid>(), type_url::<pb::MsgUpdateDid>(), type_url::<pb::MsgDeactivateDid>()]
+        vec![
+            type_url::<pb::MsgCreateDid>(),
+            type_url::<pb::MsgUpdateDid>(),
+            type_url::<pb::MsgDeactivateDid>(),
+            type_url::<pb::MsgUpdateParams>(),
+        ]
     }
 
     pub fn decode(any: &Any) -> Result<Self, Error> {
@@ -61,6 +87,15 @@ impl DidMsg {
                     proof: proof(m.proof)?,
                 })
             }
+            u if is_type::<pb::MsgUpdateParams>(u) => {
+                let m = decode_any::<pb::MsgUpdateParams>(any)?;
+                let p =
+                    m.params.ok_or_else(|| DidError::InvalidParams.with("params is missing: give every DID param"))?;
+                Ok(DidMsg::UpdateParams {
+                    authority: Address::parse("authority", &m.authority)?,
+                    params: Params::from_proto(&p),
+                })
+            }
             other => Err(Error::sdk(SdkCode::UnknownRequest, format!("the did module does not handle {other}"))),
         }
     }
@@ -84,12 +119,20 @@ impl DidMsg {
                 version: *version,
                 proof: Some(proof.to_proto()),
             }),
+            DidMsg::UpdateParams { authority, params } => salus_proto::to_any(&pb::MsgUpdateParams {
+                authority: authority.to_string(),
+                params: Some(params.to_proto()),
+            }),
         }
     }
 
-    pub fn proof(&self) -> &Proof {
+    /// The proof of a DID operation; `None` for the params update.
+    pub fn proof(&self) -> Option<&Proof> {
         match self {
-            DidMsg::Create { proof, .. } | DidMsg::Update { proof, .. } | DidMsg::Deactivate { proof, .. } => proof,
+            DidMsg::Create { proof, .. } | DidMsg::Update { proof, .. } | DidMsg::Deactivate { proof, .. } => {
+                Some(proof)
+            }
+            DidMsg::UpdateParams { .. } => None,
         }
     }
 }
@@ -100,15 +143,18 @@ impl Msg for DidMsg {
             DidMsg::Create { .. } => type_url::<pb::MsgCreateDid>(),
             DidMsg::Update { .. } => type_url::<pb::MsgUpdateDid>(),
             DidMsg::Deactivate { .. } => type_url::<pb::MsgDeactivateDid>(),
+            DidMsg::UpdateParams { .. } => type_url::<pb::MsgUpdateParams>(),
         }
     }
 
     fn validate_basic(&self) -> Result<(), Error> {
-        let did = match self {
-            DidMsg::Create { document, .. } | DidMsg::Update { document, .. } => {
-                Did::parse("document.id", &document.id)?
+        let (did, proof) = match self {
+            DidMsg::Create { document, proof, .. } | DidMsg::Update { document, proof, .. } => {
+                (Did::parse("document.id", &document.id)?, proof)
             }
-            DidMsg::Deactivate { did, .. } => did.clone(),
+            DidMsg::Deactivate { did, proof, .. } => (did.clone(), proof),
+            // As genesis checks them.
+            DidMsg::UpdateParams { params, .. } => return params.validate(),
         };
         if let DidMsg::Create { document, proof, .. } = self {
             DidUrl::parse("proof.verification_method", &proof.verification_method)?;
@@ -122,8 +168,8 @@ impl Msg for DidMsg {
             return Err(DidError::WrongVersion
                 .with(format!("version is 0: give the version of {did} you are replacing (resolve it to see)")));
         }
-        DidUrl::parse("proof.verification_method", &self.proof().verification_method)?;
-        if self.proof().signature.is_empty() {
+        DidUrl::parse("proof.verification_method", &proof.verification_method)?;
+        if proof.signature.is_empty() {
             return Err(DidError::InvalidProof.with("proof.signature is empty"));
         }
         Ok(())
@@ -134,6 +180,14 @@ impl Msg for DidMsg {
             DidMsg::Create { signer, .. } | DidMsg::Update { signer, .. } | DidMsg::Deactivate { signer, .. } => {
                 vec![*signer]
             }
+            DidMsg::UpdateParams { authority, .. } => vec![*authority],
+        }
+    }
+
+    fn authority(&self) -> Option<Address> {
+        match self {
+            DidMsg::UpdateParams { authority, .. } => Some(*authority),
+            DidMsg::Create { .. } | DidMsg::Update { .. } | DidMsg::Deactivate { .. } => None,
         }
     }
 }

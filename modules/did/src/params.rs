@@ -1,5 +1,6 @@
 //! DID module parameters: bounds on a document, so that no DID can bloat state. Changed only
-//! through governance.
+//! through governance (`salus.did.v1.MsgUpdateParams`). They bind the documents written from then
+//! on; documents already written keep whatever size they were accepted at.
 
 use borsh::{BorshDeserialize, BorshSerialize};
 use salus_proto::salus::did::v1 as pb;
@@ -25,6 +26,15 @@ impl Default for Params {
 }
 
 impl Params {
+    /// No bounds: what the documents of an exported genesis are held to, since each version was
+    /// written under the params in force then, which governance may have lowered since.
+    pub(crate) const UNBOUNDED: Params = Params {
+        max_verification_methods: u32::MAX,
+        max_services: u32::MAX,
+        max_controllers: u32::MAX,
+        max_document_bytes: u32::MAX,
+    };
+
     pub fn validate(&self) -> Result<(), Error> {
         let fields = [
             ("max_verification_methods", self.max_verification_methods),
@@ -40,6 +50,15 @@ impl Params {
             return Err(DidError::InvalidParams.with("did params: max_document_bytes must be at least 512"));
         }
         Ok(())
+    }
+
+    pub fn from_proto(p: &pb::Params) -> Self {
+        Self {
+            max_verification_methods: p.max_verification_methods,
+            max_services: p.max_services,
+            max_controllers: p.max_controllers,
+            max_document_bytes: p.max_document_bytes,
+        }
     }
 
     pub fn to_proto(&self) -> pb::Params {

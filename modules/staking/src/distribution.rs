@@ -169,6 +169,34 @@ pub fn fund_community_pool(state: &mut impl StateWrite, depositor: &Address, amo
     state.set_community_pool(&pool)
 }
 
+/// Governance pays `amount` from the community pool to `recipient` (the caller has checked the
+/// authority): never more than the pool holds (its decimal amounts, of which whole coins are paid
+/// from the distribution account), and never to a module account, as Cosmos refuses. A refusal
+/// writes nothing.
+pub fn spend_community_pool(
+    state: &mut impl StateWrite,
+    authority: &Address,
+    recipient: &Address,
+    amount: &Coins,
+) -> Result<(), Error> {
+    if state.is_blocked(recipient)? {
+        return Err(Error::sdk(
+            salus_sdk::SdkCode::Unauthorized,
+            format!("{recipient} is a module account and is not allowed to receive funds from the community pool"),
+        ));
+    }
+    let pool = state.community_pool()?;
+    let rest = pool.sub(&DecCoins::from_coins(amount)).map_err(|_| {
+        let held = if pool.is_empty() { "nothing".to_string() } else { pool.to_string() };
+        DistributionError::BadDistribution
+            .with(format!("the community pool holds {held}: it cannot pay {amount}; ask for at most what it holds"))
+    })?;
+    state.set_community_pool(&rest)?;
+    state.transfer(&distribution_account(), recipient, amount)?;
+    state.emit(events::community_pool_spend(authority, recipient, amount));
+    Ok(())
+}
+
 /// For queries: the rewards a delegator could withdraw from every validator.
 pub fn total_rewards(state: &impl StakingRead, del: &Address) -> Result<Vec<(Address, DecCoins)>, Error> {
     let mut out = Vec::new();

@@ -58,6 +58,8 @@ pub enum DistributionError {
     NoValidatorCommission = 10,
     NoDelegationExists = 12,
     SetWithdrawAddrDisabled = 14,
+    /// A community pool spend of more than the pool holds (Cosmos' `ErrBadDistribution`).
+    BadDistribution = 9,
 }
 
 salus_sdk::error_codes!(DistributionError, crate::DISTRIBUTION);

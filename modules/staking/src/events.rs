@@ -2,6 +2,7 @@
 
 use salus_sdk::{Address, Coins, Event};
 
+use crate::params::{CosmosDistributionParams, SlashingParams, StakingParams};
 use crate::types::Time;
 use salus_sdk::dec::{Dec, DecCoins};
 
@@ -112,4 +113,43 @@ pub fn set_withdraw_address(del: &Address, to: &Address) -> Event {
 
 pub fn withdraw_commission(val: &Address, amount: &Coins) -> Event {
     Event::new("withdraw_commission").attr("amount", amount).attr("validator", val.to_valoper())
+}
+
+/// Governance set the staking params.
+pub fn update_staking_params(authority: &Address, p: &StakingParams) -> Event {
+    Event::new("update_params")
+        .attr("module", crate::NAME)
+        .attr("authority", authority)
+        .attr("unbonding_time", format!("{}s", p.unbonding_time_secs))
+        .attr("max_validators", p.max_validators)
+        .attr("max_entries", p.max_entries)
+        .attr("historical_entries", p.historical_entries)
+        .attr("bond_denom", &p.bond_denom)
+        .attr("min_commission_rate", p.min_commission_rate)
+}
+
+/// Governance set the slashing params.
+pub fn update_slashing_params(authority: &Address, p: &SlashingParams) -> Event {
+    Event::new("update_params")
+        .attr("module", crate::SLASHING)
+        .attr("authority", authority)
+        .attr("signed_blocks_window", p.signed_blocks_window)
+        .attr("min_signed_per_window", p.min_signed_per_window)
+        .attr("downtime_jail_duration", format!("{}s", p.downtime_jail_duration_secs))
+        .attr("slash_fraction_double_sign", p.slash_fraction_double_sign)
+        .attr("slash_fraction_downtime", p.slash_fraction_downtime)
+}
+
+/// Governance set the distribution params it can set.
+pub fn update_distribution_params(authority: &Address, p: &CosmosDistributionParams) -> Event {
+    Event::new("update_params")
+        .attr("module", crate::DISTRIBUTION)
+        .attr("authority", authority)
+        .attr("community_tax", p.community_tax)
+        .attr("withdraw_addr_enabled", p.withdraw_addr_enabled)
+}
+
+/// Governance paid `amount` from the community pool to `recipient`.
+pub fn community_pool_spend(authority: &Address, recipient: &Address, amount: &Coins) -> Event {
+    Event::new("community_pool_spend").attr("authority", authority).attr("recipient", recipient).attr("amount", amount)
 }

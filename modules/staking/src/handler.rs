@@ -1,5 +1,6 @@
 //! One function per message: checks against state, then writes.
 
+use salus_sdk::module::check_authority;
 use salus_sdk::{Address, BlockCtx, Coin, Error, StateWrite};
 
 use crate::bonding::{self, coins, delegate, no_validator, pool_of, shares_to_unbond, unbond, Source};
@@ -8,6 +9,7 @@ use crate::error::{DistributionError, SlashingError, StakingError};
 use crate::events;
 use crate::keys;
 use crate::msgs::{StakingMsg, DO_NOT_MODIFY};
+use crate::params::{CosmosDistributionParams, SlashingParams, StakingParams};
 use crate::state::{not_bonded_pool, StakingRead, StakingWrite};
 use crate::types::{BondStatus, Description, Redelegation, RedelegationEntry, Time, Validator, ValidatorRewards};
 use salus_sdk::dec::Dec;
@@ -210,7 +212,89 @@ pub fn execute(state: &mut impl StateWrite, ctx: &BlockCtx, msg: &StakingMsg) ->
             distribution::withdraw_commission(state, operator)?;
             Ok(())
         }
+        StakingMsg::UpdateStakingParams { authority, params } => update_staking_params(state, ctx, authority, params),
+        StakingMsg::UpdateSlashingParams { authority, params } => update_slashing_params(state, authority, params),
+        StakingMsg::UpdateDistributionParams { authority, params } => {
+            update_distribution_params(state, authority, params)
+        }
+        StakingMsg::CommunityPoolSpend { authority, recipient, amount } => {
+            check_authority(authority)?;
+            distribution::spend_community_pool(state, authority, recipient, amount)
+        }
     }
+}
+
+/// Governance's staking params. Every param is read from state where it is used, so each binds
+/// from the next message or block on: `max_validators` at the next end block's validator set,
+/// `unbonding_time` and `max_entries` for unbondings and redelegations begun from now on,
+/// `historical_entries` at the next record (the older ones are pruned then). As in Cosmos, a
+/// raised `min_commission_rate` lifts every validator below it to it (and its max rate too, if
+/// below), which counts as its commission change for the day. The bond denom cannot change: every
+/// stake, pool, unbonding and inflation is held in it.
+fn update_staking_params(
+    state: &mut impl StateWrite,
+    ctx: &BlockCtx,
+    authority: &Address,
+    params: &StakingParams,
+) -> Result<(), Error> {
+    check_authority(authority)?;
+    params.validate()?;
+    let old = state.staking_params()?;
+    if params.bond_denom != old.bond_denom {
+        return Err(StakingError::BadDenom.with(format!(
+            "bond_denom cannot change from {} to {}: every stake, pool and reward is held in {}; keep it",
+            old.bond_denom, params.bond_denom, old.bond_denom
+        )));
+    }
+    state.set_staking_params(params)?;
+    if params.min_commission_rate != old.min_commission_rate {
+        let min = params.min_commission_rate;
+        for mut v in state.validators()? {
+            if v.commission.rate < min {
+                v.commission.rate = min;
+                v.commission.max_rate = v.commission.max_rate.max(min);
+                v.commission_update_time = Time::of(ctx);
+                state.set_validator(&v)?;
+            }
+        }
+    }
+    state.emit(events::update_staking_params(authority, params));
+    Ok(())
+}
+
+/// Governance's slashing params, read where they are used (the next block's liveness, the next
+/// evidence). A smaller window drops the missed blocks recorded beyond it from every validator's
+/// record, and their count with them (Cosmos leaves them counted for good: cosmos-sdk#12541), so
+/// a record stays inside its window and counts exactly the blocks its bitmap marks.
+fn update_slashing_params(
+    state: &mut impl StateWrite,
+    authority: &Address,
+    params: &SlashingParams,
+) -> Result<(), Error> {
+    check_authority(authority)?;
+    params.validate()?;
+    let old = state.slashing_params()?;
+    state.set_slashing_params(params)?;
+    if params.signed_blocks_window < old.signed_blocks_window {
+        crate::slashing::shrink_window(state, params.signed_blocks_window)?;
+    }
+    state.emit(events::update_slashing_params(authority, params));
+    Ok(())
+}
+
+/// Governance's distribution params: `community_tax` binds from the next block's rewards,
+/// `withdraw_addr_enabled` from the next message; the inflation params keep their values.
+fn update_distribution_params(
+    state: &mut impl StateWrite,
+    authority: &Address,
+    params: &CosmosDistributionParams,
+) -> Result<(), Error> {
+    check_authority(authority)?;
+    let next = params.apply(&state.distribution_params()?);
+    next.validate()?;
+    state.set_distribution_params(&next)?;
+    state.emit(events::update_distribution_params(authority, params));
+    Ok(())
 }
 
 fn check_bond_denom(c: &Coin, bond_denom: &str) -> Result<(), Error> {

@@ -1,7 +1,7 @@
 //! The staking module's end-block hook: the validator set, matured unbondings and the historical
 //! record. (Distribution's and slashing's begin-block hooks are in module.rs.)
 
-use salus_sdk::{BlockCtx, Error, StateWrite};
+use salus_sdk::{BlockCtx, Error, StateRead, StateWrite};
 
 use crate::state::{HistoricalRecord, StakingRead, StakingWrite};
 use crate::types::{Time, ValidatorUpdate};
@@ -24,8 +24,13 @@ fn record_history(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), Err
         chain_id: ctx.chain_id.clone(),
         validators: state.last_powers()?,
     })?;
-    if ctx.height > keep {
-        state.delete_raw(keys::historical(ctx.height - keep))?;
+    // Down from the newest record past `keep` to the first height without one: one record in a
+    // steady state, every record past a lowered `historical_entries` the first time (as Cosmos'
+    // TrackHistoricalInfo).
+    let mut height = ctx.height.saturating_sub(keep);
+    while height > 0 && state.get_raw(&keys::historical(height))?.is_some() {
+        state.delete_raw(keys::historical(height))?;
+        height -= 1;
     }
     Ok(())
 }

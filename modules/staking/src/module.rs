@@ -20,8 +20,20 @@ pub const NOT_BONDED_POOL: ModuleAccount =
 /// Holds rewards not yet withdrawn and the community pool.
 pub const DISTRIBUTION_ACCOUNT: ModuleAccount = ModuleAccount::new("distribution", &[]);
 
+/// Validators and delegations. Its params change only by governance
+/// (`cosmos.staking.v1beta1.MsgUpdateParams`).
 pub struct StakingModule;
+/// Liveness and double signs. Its params change only by governance
+/// (`cosmos.slashing.v1beta1.MsgUpdateParams`).
 pub struct SlashingModule;
+/// Rewards, inflation and the community pool. Governance changes its params with Cosmos'
+/// `cosmos.distribution.v1beta1.MsgUpdateParams`, so that Cosmos clients and governance UIs build
+/// it unchanged; Cosmos' distribution `Params` hold `community_tax` and `withdraw_addr_enabled`
+/// only, so those are what it sets, and Salus' inflation params (`inflation_rate`,
+/// `blocks_per_year`, which Cosmos keeps in x/mint) keep their values: a Salus-own message for
+/// all four would leave Cosmos clients unable to build the update, and a message for inflation
+/// belongs with a mint-shaped interface if governance needs one. The community pool pays out only
+/// by governance, with `cosmos.distribution.v1beta1.MsgCommunityPoolSpend`.
 pub struct DistributionModule;
 
 impl Module for StakingModule {

@@ -1,5 +1,13 @@
 //! The module's messages as domain types, decoded from the Cosmos staking, slashing and
 //! distribution protos so wallets and explorers work unchanged.
+//!
+//! Governance only (their `authority` must be the governance module's account, which also signs):
+//! each module's `MsgUpdateParams` and distribution's `MsgCommunityPoolSpend`. Staking's and
+//! slashing's Cosmos `Params` map field for field onto [`StakingParams`] and [`SlashingParams`]
+//! (durations in whole seconds). Distribution's Cosmos `Params` hold `community_tax` and
+//! `withdraw_addr_enabled` only ([`CosmosDistributionParams`]); Salus' inflation params, which are
+//! x/mint's in Cosmos, keep their values, so that Cosmos clients and governance UIs build the
+//! message unchanged.
 
 use prost::Message;
 use salus_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
@@ -11,6 +19,7 @@ use salus_sdk::module::{is_type, type_url};
 use salus_sdk::{Address, Coin, Error, Msg, SdkCode};
 
 use crate::error::StakingError;
+use crate::params::{CosmosDistributionParams, SlashingParams, StakingParams};
 use crate::types::{CommissionRates, Description};
 use salus_sdk::dec::Dec;
 
@@ -76,6 +85,29 @@ pub enum StakingMsg {
         depositor: Address,
         amount: salus_sdk::Coins,
     },
+    /// Governance only (`cosmos.staking.v1beta1.MsgUpdateParams`).
+    UpdateStakingParams {
+        authority: Address,
+        params: StakingParams,
+    },
+    /// Governance only (`cosmos.slashing.v1beta1.MsgUpdateParams`).
+    UpdateSlashingParams {
+        authority: Address,
+        params: SlashingParams,
+    },
+    /// Governance only (`cosmos.distribution.v1beta1.MsgUpdateParams`): the inflation params
+    /// keep their values.
+    UpdateDistributionParams {
+        authority: Address,
+        params: CosmosDistributionParams,
+    },
+    /// Governance only (`cosmos.distribution.v1beta1.MsgCommunityPoolSpend`): pays `amount` from
+    /// the community pool.
+    CommunityPoolSpend {
+        authority: Address,
+        recipient: Address,
+        amount: salus_sdk::Coins,
+    },
 }
 
 use salus_sdk::module::decode_any as decode;
@@ -83,6 +115,10 @@ use salus_sdk::module::decode_any as decode;
 fn coin(field: &str, c: Option<ProtoCoin>) -> Result<Coin, Error> {
     let c = c.ok_or_else(|| StakingError::BadAmount.with(format!("{field} is missing: give an amount")))?;
     Coin::from_proto(&c).map_err(|e| Error { message: format!("{field}: {}", e.message), ..e })
+}
+
+fn required_params<P>(p: Option<P>) -> Result<P, Error> {
+    p.ok_or_else(|| Error::sdk(SdkCode::InvalidRequest, "params is missing: give every param of the module"))
 }
 
 fn int(field: &str, s: &str) -> Result<u128, Error> {
@@ -147,12 +183,13 @@ impl StakingMsg {
             type_url::<staking::MsgUndelegate>(),
             type_url::<staking::MsgBeginRedelegate>(),
             type_url::<staking::MsgCancelUnbondingDelegation>(),
+            type_url::<staking::MsgUpdateParams>(),
         ]
     }
 
     /// The type URLs of the slashing module's messages.
     pub fn slashing_type_urls() -> Vec<String> {
-        vec![type_url::<slashing::MsgUnjail>()]
+        vec![type_url::<slashing::MsgUnjail>(), type_url::<slashing::MsgUpdateParams>()]
     }
 
     /// The type URLs of the distribution module's messages.
@@ -162,6 +199,8 @@ impl StakingMsg {
             type_url::<distr::MsgWithdrawValidatorCommission>(),
             type_url::<distr::MsgSetWithdrawAddress>(),
             type_url::<distr::MsgFundCommunityPool>(),
+            type_url::<distr::MsgUpdateParams>(),
+            type_url::<distr::MsgCommunityPoolSpend>(),
         ]
     }
 
@@ -280,6 +319,35 @@ impl StakingMsg {
                     amount: salus_sdk::Coins::from_proto(&m.amount)?,
                 }
             }
+            u if is_type::<staking::MsgUpdateParams>(u) => {
+                let m: staking::MsgUpdateParams = decode(any)?;
+                StakingMsg::UpdateStakingParams {
+                    authority: Address::parse("authority", &m.authority)?,
+                    params: StakingParams::from_proto(&required_params(m.params)?)?,
+                }
+            }
+            u if is_type::<slashing::MsgUpdateParams>(u) => {
+                let m: slashing::MsgUpdateParams = decode(any)?;
+                StakingMsg::UpdateSlashingParams {
+                    authority: Address::parse("authority", &m.authority)?,
+                    params: SlashingParams::from_proto(&required_params(m.params)?)?,
+                }
+            }
+            u if is_type::<distr::MsgUpdateParams>(u) => {
+                let m: distr::MsgUpdateParams = decode(any)?;
+                StakingMsg::UpdateDistributionParams {
+                    authority: Address::parse("authority", &m.authority)?,
+                    params: CosmosDistributionParams::from_proto(&required_params(m.params)?)?,
+                }
+            }
+            u if is_type::<distr::MsgCommunityPoolSpend>(u) => {
+                let m: distr::MsgCommunityPoolSpend = decode(any)?;
+                StakingMsg::CommunityPoolSpend {
+                    authority: Address::parse("authority", &m.authority)?,
+                    recipient: Address::parse("recipient", &m.recipient)?,
+                    amount: salus_sdk::Coins::from_proto(&m.amount)?,
+                }
+            }
             other => {
                 return Err(Error::sdk(SdkCode::UnknownRequest, format!("the staking module does not handle {other}")))
             }
@@ -363,17 +431,40 @@ impl StakingMsg {
                 amount: amount.to_proto(),
                 depositor: addr(depositor),
             }),
+            StakingMsg::UpdateStakingParams { authority, params } => salus_proto::to_any(&staking::MsgUpdateParams {
+                authority: addr(authority),
+                params: Some(params.to_proto()),
+            }),
+            StakingMsg::UpdateSlashingParams { authority, params } => salus_proto::to_any(&slashing::MsgUpdateParams {
+                authority: addr(authority),
+                params: Some(params.to_proto()),
+            }),
+            StakingMsg::UpdateDistributionParams { authority, params } => {
+                salus_proto::to_any(&distr::MsgUpdateParams {
+                    authority: addr(authority),
+                    params: Some(params.to_proto()),
+                })
+            }
+            StakingMsg::CommunityPoolSpend { authority, recipient, amount } => {
+                salus_proto::to_any(&distr::MsgCommunityPoolSpend {
+                    authority: addr(authority),
+                    recipient: addr(recipient),
+                    amount: amount.to_proto(),
+                })
+            }
         }
     }
 
     /// The Cosmos module a message belongs to, for `message.module`.
     pub fn module(&self) -> &'static str {
         match self {
-            StakingMsg::Unjail { .. } => "slashing",
+            StakingMsg::Unjail { .. } | StakingMsg::UpdateSlashingParams { .. } => "slashing",
             StakingMsg::WithdrawReward { .. }
             | StakingMsg::WithdrawCommission { .. }
             | StakingMsg::SetWithdrawAddress { .. }
-            | StakingMsg::FundCommunityPool { .. } => "distribution",
+            | StakingMsg::FundCommunityPool { .. }
+            | StakingMsg::UpdateDistributionParams { .. }
+            | StakingMsg::CommunityPoolSpend { .. } => "distribution",
             _ => "staking",
         }
     }
@@ -400,6 +491,10 @@ impl Msg for StakingMsg {
             StakingMsg::WithdrawCommission { .. } => type_url::<distr::MsgWithdrawValidatorCommission>(),
             StakingMsg::SetWithdrawAddress { .. } => type_url::<distr::MsgSetWithdrawAddress>(),
             StakingMsg::FundCommunityPool { .. } => type_url::<distr::MsgFundCommunityPool>(),
+            StakingMsg::UpdateStakingParams { .. } => type_url::<staking::MsgUpdateParams>(),
+            StakingMsg::UpdateSlashingParams { .. } => type_url::<slashing::MsgUpdateParams>(),
+            StakingMsg::UpdateDistributionParams { .. } => type_url::<distr::MsgUpdateParams>(),
+            StakingMsg::CommunityPoolSpend { .. } => type_url::<distr::MsgCommunityPoolSpend>(),
         }
     }
 
@@ -451,6 +546,19 @@ impl Msg for StakingMsg {
                 }
                 Ok(())
             }
+            // As genesis checks them.
+            StakingMsg::UpdateStakingParams { params, .. } => params.validate(),
+            StakingMsg::UpdateSlashingParams { params, .. } => params.validate(),
+            // With the inflation fields at any valid value (the handler checks the merged params).
+            StakingMsg::UpdateDistributionParams { params, .. } => {
+                params.apply(&crate::params::DistributionParams::default()).validate()
+            }
+            StakingMsg::CommunityPoolSpend { amount, .. } => {
+                if amount.is_empty() {
+                    return Err(StakingError::BadAmount.with("amount is empty: give the coins to pay from the pool"));
+                }
+                Ok(())
+            }
             StakingMsg::Unjail { .. }
             | StakingMsg::WithdrawReward { .. }
             | StakingMsg::WithdrawCommission { .. }
@@ -471,6 +579,20 @@ impl Msg for StakingMsg {
             | StakingMsg::WithdrawReward { delegator, .. }
             | StakingMsg::SetWithdrawAddress { delegator, .. } => vec![*delegator],
             StakingMsg::FundCommunityPool { depositor, .. } => vec![*depositor],
+            StakingMsg::UpdateStakingParams { authority, .. }
+            | StakingMsg::UpdateSlashingParams { authority, .. }
+            | StakingMsg::UpdateDistributionParams { authority, .. }
+            | StakingMsg::CommunityPoolSpend { authority, .. } => vec![*authority],
+        }
+    }
+
+    fn authority(&self) -> Option<Address> {
+        match self {
+            StakingMsg::UpdateStakingParams { authority, .. }
+            | StakingMsg::UpdateSlashingParams { authority, .. }
+            | StakingMsg::UpdateDistributionParams { authority, .. }
+            | StakingMsg::CommunityPoolSpend { authority, .. } => Some(*authority),
+            _ => None,
         }
     }
 }

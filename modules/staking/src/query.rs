@@ -8,7 +8,6 @@ use salus_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use salus_proto::cosmos::distribution::v1beta1 as distr;
 use salus_proto::cosmos::slashing::v1beta1 as slashing;
 use salus_proto::cosmos::staking::v1beta1 as staking;
-use salus_proto::tendermint_proto::google::protobuf::Duration;
 use salus_sdk::address::{decode_with_prefix, VALCONS_PREFIX};
 use salus_sdk::{Address, Error, Page, SdkCode, StateRead};
 use salus_token::TokenRead;
@@ -16,6 +15,7 @@ use salus_token::TokenRead;
 use crate::distribution::{pending_rewards, total_rewards};
 use crate::msgs::ed25519_pubkey_any;
 use crate::pages::{RedelegationFilter, StakingPages};
+use crate::params::CosmosDistributionParams;
 use crate::state::{bonded_pool, not_bonded_pool, StakingRead};
 use crate::types::{BondStatus, Delegation, Redelegation, SigningInfo, UnbondingDelegation, Validator};
 
@@ -163,18 +163,7 @@ fn redelegation_response(state: &impl StateRead, r: &Redelegation) -> Result<sta
 }
 
 fn params(state: &impl StateRead) -> Result<Vec<u8>, Error> {
-    let p = state.staking_params()?;
-    Ok(staking::QueryParamsResponse {
-        params: Some(staking::Params {
-            unbonding_time: Some(Duration { seconds: p.unbonding_time_secs as i64, nanos: 0 }),
-            max_validators: p.max_validators,
-            max_entries: p.max_entries,
-            historical_entries: p.historical_entries,
-            bond_denom: p.bond_denom,
-            min_commission_rate: p.min_commission_rate.to_proto(),
-        }),
-    }
-    .encode_to_vec())
+    Ok(staking::QueryParamsResponse { params: Some(state.staking_params()?.to_proto()) }.encode_to_vec())
 }
 
 fn pool(state: &impl StateRead) -> Result<Vec<u8>, Error> {
@@ -347,17 +336,8 @@ fn historical_info(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error
 }
 
 fn distribution_params(state: &impl StateRead) -> Result<Vec<u8>, Error> {
-    let p = state.distribution_params()?;
-    #[allow(deprecated)] // Salus has no proposer reward; the fields stay zero for old clients
-    Ok(distr::QueryParamsResponse {
-        params: Some(distr::Params {
-            community_tax: p.community_tax.to_proto(),
-            base_proposer_reward: "0".into(),
-            bonus_proposer_reward: "0".into(),
-            withdraw_addr_enabled: p.withdraw_addr_enabled,
-        }),
-    }
-    .encode_to_vec())
+    let p = CosmosDistributionParams::of(&state.distribution_params()?);
+    Ok(distr::QueryParamsResponse { params: Some(p.to_proto()) }.encode_to_vec())
 }
 
 fn outstanding(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error> {
@@ -422,17 +402,7 @@ fn community_pool(state: &impl StateRead) -> Result<Vec<u8>, Error> {
 }
 
 fn slashing_params(state: &impl StateRead) -> Result<Vec<u8>, Error> {
-    let p = state.slashing_params()?;
-    Ok(slashing::QueryParamsResponse {
-        params: Some(slashing::Params {
-            signed_blocks_window: p.signed_blocks_window as i64,
-            min_signed_per_window: p.min_signed_per_window.to_proto().into_bytes(),
-            downtime_jail_duration: Some(Duration { seconds: p.downtime_jail_duration_secs as i64, nanos: 0 }),
-            slash_fraction_double_sign: p.slash_fraction_double_sign.to_proto().into_bytes(),
-            slash_fraction_downtime: p.slash_fraction_downtime.to_proto().into_bytes(),
-        }),
-    }
-    .encode_to_vec())
+    Ok(slashing::QueryParamsResponse { params: Some(state.slashing_params()?.to_proto()) }.encode_to_vec())
 }
 
 fn signing_info_proto(s: &SigningInfo) -> slashing::ValidatorSigningInfo {

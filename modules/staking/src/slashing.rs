@@ -173,3 +173,22 @@ pub fn handle_misbehavior(state: &mut impl StateWrite, ctx: &BlockCtx, evidence:
     }
     Ok(())
 }
+
+/// The window shrank to `window` blocks: every missed block recorded at an index beyond it is
+/// dropped, and no longer counted in its validator's `missed_blocks_counter`.
+pub fn shrink_window(state: &mut impl StateWrite, window: u64) -> Result<(), Error> {
+    let mut dropped: std::collections::BTreeMap<[u8; 20], u64> = Default::default();
+    for (cons, index) in state.all_missed()? {
+        if index >= window {
+            state.set_missed(&cons, index, false)?;
+            *dropped.entry(cons).or_default() += 1;
+        }
+    }
+    for (cons, n) in dropped {
+        if let Some(mut info) = state.signing_info(&cons)? {
+            info.missed_blocks_counter = info.missed_blocks_counter.saturating_sub(n);
+            state.set_signing_info(&info)?;
+        }
+    }
+    Ok(())
+}

@@ -2,6 +2,8 @@
 
 use salus_sdk::{Address, Coins, Event};
 
+use crate::Params;
+
 pub fn coin_spent(spender: &Address, amount: &Coins) -> Event {
     Event::new("coin_spent").attr("spender", spender).attr("amount", amount)
 }
@@ -20,4 +22,14 @@ pub fn coinbase(minter: &Address, amount: &Coins) -> Event {
 
 pub fn burn(burner: &Address, amount: &Coins) -> Event {
     Event::new("burn").attr("burner", burner).attr("amount", amount)
+}
+
+/// Governance set the token params.
+pub fn update_params(authority: &Address, p: &Params) -> Event {
+    Event::new("update_params")
+        .attr("module", crate::NAME)
+        .attr("authority", authority)
+        .attr("send_enabled", p.send_enabled)
+        .attr("max_multi_send_outputs", p.max_multi_send_outputs)
+        .attr("max_denoms_per_transfer", p.max_denoms_per_transfer)
 }

@@ -3,6 +3,10 @@
 //! Its messages are `cosmos.bank.v1beta1.MsgSend` and `MsgMultiSend`, so Cosmos wallets and
 //! cosmjs send tokens on Salus unchanged. Other modules move funds through its abilities
 //! ([`Transfer`], [`Escrow`], [`MintBurn`], [`FeePay`]).
+//!
+//! Its [`Params`] change only by governance, with `salus.token.v1.MsgUpdateParams` (Salus' own
+//! package: Cosmos bank's `Params` hold per-denom send flags, not these caps), whose `authority`
+//! must be the governance module's account.
 
 pub mod abilities;
 pub mod cli;

@@ -18,7 +18,8 @@ pub struct TokenModule;
 
 impl Module for TokenModule {
     const NAME: &'static str = NAME;
-    const SERVICES: &'static [&'static str] = &["cosmos.bank.v1beta1.Query", "cosmos.bank.v1beta1.Msg"];
+    const SERVICES: &'static [&'static str] =
+        &["cosmos.bank.v1beta1.Query", "cosmos.bank.v1beta1.Msg", "salus.token.v1.Msg"];
 
     type Msg = TokenMsg;
     type Genesis = Genesis;

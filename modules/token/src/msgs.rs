@@ -1,6 +1,8 @@
-//! The token module's messages as domain types, decoded from the Cosmos bank protos.
+//! The token module's messages as domain types, decoded from the Cosmos bank protos, and the
+//! governance-only params update (`salus.token.v1.MsgUpdateParams`: bank's params differ).
 
 use salus_proto::cosmos::bank::v1beta1::{Input, MsgMultiSend, MsgSend, Output};
+use salus_proto::salus::token::v1 as pb;
 use salus_proto::Any;
 use salus_sdk::module::{decode_any, is_type, type_url};
 use salus_sdk::{Address, Coins, Error, Msg, SdkCode};
@@ -10,8 +12,20 @@ use crate::params::Params;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TokenMsg {
-    Send { from: Address, to: Address, amount: Coins },
-    MultiSend { inputs: Vec<(Address, Coins)>, outputs: Vec<(Address, Coins)> },
+    Send {
+        from: Address,
+        to: Address,
+        amount: Coins,
+    },
+    MultiSend {
+        inputs: Vec<(Address, Coins)>,
+        outputs: Vec<(Address, Coins)>,
+    },
+    /// Governance only: `authority` must be the governance module's account.
+    UpdateParams {
+        authority: Address,
+        params: Params,
+    },
 }
 
 fn check_denoms(params: &Params, n: usize) -> Result<(), Error> {
@@ -27,11 +41,12 @@ fn check_denoms(params: &Params, n: usize) -> Result<(), Error> {
 impl TokenMsg {
     /// The type URLs this module routes.
     pub fn type_urls() -> Vec<String> {
-        vec![type_url::<MsgSend>(), type_url::<MsgMultiSend>()]
+        vec![type_url::<MsgSend>(), type_url::<MsgMultiSend>(), type_url::<pb::MsgUpdateParams>()]
     }
 
     /// Decodes an `Any` whose type URL is one of [`Self::type_urls`], refusing a transfer over
-    /// the size caps in `params` before any address or amount in it is parsed.
+    /// the size caps in `params` before any address or amount in it is parsed (a params update
+    /// is not held to them).
     pub fn decode(any: &Any, params: &Params) -> Result<Self, Error> {
         match any.type_url.as_str() {
             u if is_type::<MsgSend>(u) => {
@@ -63,6 +78,16 @@ impl TokenMsg {
                     outputs: side("outputs.address", m.outputs.into_iter().map(|o| (o.address, o.coins)).collect())?,
                 })
             }
+            u if is_type::<pb::MsgUpdateParams>(u) => {
+                let m = decode_any::<pb::MsgUpdateParams>(any)?;
+                let p = m
+                    .params
+                    .ok_or_else(|| Error::sdk(SdkCode::InvalidRequest, "params is missing: give every token param"))?;
+                Ok(TokenMsg::UpdateParams {
+                    authority: Address::parse("authority", &m.authority)?,
+                    params: Params::from_proto(&p),
+                })
+            }
             other => Err(Error::sdk(SdkCode::UnknownRequest, format!("the token module does not handle {other}"))),
         }
     }
@@ -78,6 +103,10 @@ impl TokenMsg {
                 inputs: inputs.iter().map(|(a, c)| Input { address: a.to_string(), coins: c.to_proto() }).collect(),
                 outputs: outputs.iter().map(|(a, c)| Output { address: a.to_string(), coins: c.to_proto() }).collect(),
             }),
+            TokenMsg::UpdateParams { authority, params } => salus_proto::to_any(&pb::MsgUpdateParams {
+                authority: authority.to_string(),
+                params: Some(params.to_proto()),
+            }),
         }
     }
 }
@@ -87,6 +116,7 @@ impl Msg for TokenMsg {
         match self {
             TokenMsg::Send { .. } => type_url::<MsgSend>(),
             TokenMsg::MultiSend { .. } => type_url::<MsgMultiSend>(),
+            TokenMsg::UpdateParams { .. } => type_url::<pb::MsgUpdateParams>(),
         }
     }
 
@@ -131,6 +161,8 @@ impl Msg for TokenMsg {
                 }
                 Ok(())
             }
+            // As genesis checks them.
+            TokenMsg::UpdateParams { params, .. } => params.validate(),
         }
     }
 
@@ -138,6 +170,14 @@ impl Msg for TokenMsg {
         match self {
             TokenMsg::Send { from, .. } => vec![*from],
             TokenMsg::MultiSend { inputs, .. } => inputs.iter().map(|(a, _)| *a).collect(),
+            TokenMsg::UpdateParams { authority, .. } => vec![*authority],
+        }
+    }
+
+    fn authority(&self) -> Option<Address> {
+        match self {
+            TokenMsg::UpdateParams { authority, .. } => Some(*authority),
+            TokenMsg::Send { .. } | TokenMsg::MultiSend { .. } => None,
         }
     }
 }

@@ -1,6 +1,7 @@
-//! Token parameters; changed only through governance.
+//! Token parameters; changed only through governance (`salus.token.v1.MsgUpdateParams`).
 
 use borsh::{BorshDeserialize, BorshSerialize};
+use salus_proto::salus::token::v1 as pb;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
@@ -29,5 +30,21 @@ impl Params {
             ));
         }
         Ok(())
+    }
+
+    pub fn from_proto(p: &pb::Params) -> Self {
+        Self {
+            send_enabled: p.send_enabled,
+            max_multi_send_outputs: p.max_multi_send_outputs,
+            max_denoms_per_transfer: p.max_denoms_per_transfer,
+        }
+    }
+
+    pub fn to_proto(&self) -> pb::Params {
+        pb::Params {
+            send_enabled: self.send_enabled,
+            max_multi_send_outputs: self.max_multi_send_outputs,
+            max_denoms_per_transfer: self.max_denoms_per_transfer,
+        }
     }
 }
