@@ -8,19 +8,28 @@ fn main() {
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
     let salus = proto_files(std::path::Path::new("salus"));
     let interfaces = proto_files(std::path::Path::new("interfaces"));
+    // The directories too: a new file in them reruns this script (cargo scans a directory).
+    println!("cargo:rerun-if-changed=salus");
+    println!("cargo:rerun-if-changed=interfaces");
     for f in salus.iter().chain(&interfaces) {
         println!("cargo:rerun-if-changed={}", f.display());
     }
 
     // Salus' packages may import the Cosmos declarations (pagination); their Rust types are
     // cosmos-sdk-proto's, not generated again.
-    let own =
-        protox::compile(&salus, [".", "interfaces"]).unwrap_or_else(|e| panic!("proto/salus does not compile: {e:?}"));
+    // cosmos-sdk-proto does not export cosmos.consensus.v1: its Rust is generated here, on
+    // cosmos-sdk-proto's CometBFT types.
+    let mut generated = salus.clone();
+    generated
+        .extend(["tx.proto", "query.proto"].map(|f| std::path::Path::new("interfaces/cosmos/consensus/v1").join(f)));
+    let own = protox::compile(&generated, [".", "interfaces"])
+        .unwrap_or_else(|e| panic!("proto/salus does not compile: {e:?}"));
     let own_files = own.file.clone();
     prost_build::Config::new()
         .enable_type_names()
         .type_name_domain(["."], "")
         .extern_path(".cosmos.base.query.v1beta1", "::cosmos_sdk_proto::cosmos::base::query::v1beta1")
+        .extern_path(".tendermint.types", "::cosmos_sdk_proto::tendermint::types")
         .out_dir(&out)
         .compile_fds(own)
         .unwrap_or_else(|e| panic!("generating Rust for proto/salus: {e}"));

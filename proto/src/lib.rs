@@ -8,8 +8,20 @@ pub use cosmos_sdk_proto::Any;
 pub use prost;
 pub use tonic;
 
+/// `cosmos.consensus.v1` (CometBFT's params), which cosmos-sdk-proto generates but does not export.
+pub mod consensus {
+    pub mod v1 {
+        include!(concat!(env!("OUT_DIR"), "/cosmos.consensus.v1.rs"));
+    }
+}
+
 /// Salus' own packages (proto/salus).
 pub mod salus {
+    pub mod auth {
+        pub mod v1 {
+            include!(concat!(env!("OUT_DIR"), "/salus.auth.v1.rs"));
+        }
+    }
     pub mod did {
         pub mod v1 {
             include!(concat!(env!("OUT_DIR"), "/salus.did.v1.rs"));

@@ -63,7 +63,7 @@ fn genesis(keys: &[Key]) -> String {
 
 fn fresh_app(dir: &std::path::Path, keys: &[Key]) -> Result<App> {
     let mut app = App::new(Storage::open(dir)?, TxLimits::default())?;
-    app.init_chain(CHAIN_ID, 1, block_time(0), genesis(keys).as_bytes(), Default::default())?;
+    app.init_chain(CHAIN_ID, 1, block_time(0), genesis(keys).as_bytes(), crate::app::params::BlockLimits::default())?;
     Ok(app)
 }
 

@@ -213,7 +213,7 @@ pub fn run(progress: impl Fn(&str)) -> Result<Vec<Case>> {
         1,
         tendermint::Time::from_unix_timestamp(1_800_000_000, 0)?,
         b"{}",
-        Default::default(),
+        crate::app::params::BlockLimits::default(),
     )?;
     let mut cases = refusals(&mut app, 20)?;
     progress("worst cases: choosing the validator set among 100, 1,000 and 10,000 validators");

@@ -13,6 +13,7 @@ use salus_did::proof::{sign_bytes, Proof};
 use salus_did::state::Operation;
 use salus_did::{cli, Did, DidMsg, DidRead, PublicKey};
 use salus_node::app::genesis::AppGenesis;
+use salus_node::app::params::BlockLimits;
 use salus_proto::salus::did::v1 as pb;
 use salus_sdk::auth::AuthRead;
 use salus_sdk::Address;
@@ -236,7 +237,8 @@ fn an_exported_chain_starts_again_with_the_same_state() {
 fn refused(app_state: &serde_json::Value, why: &str) {
     let dir = tempfile::tempdir().unwrap();
     let mut app = open_app(dir.path());
-    let result = app.init_chain(CHAIN_ID, 1, TestChain::time(0), app_state.to_string().as_bytes(), Default::default());
+    let result =
+        app.init_chain(CHAIN_ID, 1, TestChain::time(0), app_state.to_string().as_bytes(), BlockLimits::default());
     let err = match result {
         Ok(_) => panic!("a genesis that should fail ({why}) was accepted"),
         Err(e) => format!("{e:#}"),
@@ -380,7 +382,7 @@ fn no_change_to_one_field_of_an_export_makes_init_panic_or_a_later_block_halt() 
             *g.pointer_mut(path).unwrap() = value.clone();
             let bytes = g.to_string();
             let run = std::panic::AssertUnwindSafe(|| {
-                app.init_chain(CHAIN_ID, 1, TestChain::time(0), bytes.as_bytes(), Default::default())
+                app.init_chain(CHAIN_ID, 1, TestChain::time(0), bytes.as_bytes(), BlockLimits::default())
             });
             match std::panic::catch_unwind(run) {
                 Err(_) => panic!("init panicked with {path} = {value}"),

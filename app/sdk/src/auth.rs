@@ -4,7 +4,9 @@ use borsh::{BorshDeserialize, BorshSerialize};
 
 use crate::address::Address;
 use crate::error::Error;
+use crate::error::SdkCode;
 use crate::state::{StateRead, StateReadExt, StateWrite, StateWriteExt};
+use serde::{Deserialize, Serialize};
 
 pub const NAME: &str = "auth";
 
@@ -19,6 +21,9 @@ pub struct Account {
 
 pub mod keys {
     use crate::address::Address;
+
+    /// The tx pipeline's limits ([`super::AuthParams`]).
+    pub const PARAMS: &[u8] = b"auth/params";
 
     pub fn account(addr: &Address) -> Vec<u8> {
         [b"auth/account/".as_slice(), addr.as_bytes()].concat()
@@ -68,3 +73,81 @@ pub trait AuthWrite: StateWrite {
     }
 }
 impl<S: StateWrite + ?Sized> AuthWrite for S {}
+
+/// The tx pipeline's consensus limits: genesis `auth.params`, kept in state and changed only by
+/// governance (`salus.auth.v1.MsgUpdateParams`). Every validator uses the same values; they
+/// bound what a tx may cost before any gas is charged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthParams {
+    pub max_memo_characters: u64,
+    pub max_tx_bytes: u64,
+    pub max_gas_per_tx: u64,
+    pub max_msgs_per_tx: u64,
+}
+
+impl Default for AuthParams {
+    fn default() -> Self {
+        Self { max_memo_characters: 256, max_tx_bytes: 1024 * 1024, max_gas_per_tx: 100_000_000, max_msgs_per_tx: 100 }
+    }
+}
+
+/// CometBFT's own cap on a block's bytes (100 MiB): no tx can be larger.
+pub const MAX_TX_BYTES_CAP: u64 = 100 * 1024 * 1024;
+/// Caps that keep a tx's pre-gas work bounded whatever governance sets.
+pub const MAX_MEMO_CHARACTERS_CAP: u64 = 64 * 1024;
+pub const MAX_MSGS_PER_TX_CAP: u64 = 10_000;
+
+impl AuthParams {
+    pub fn validate(&self) -> Result<(), Error> {
+        let bounded = [
+            ("max_memo_characters", self.max_memo_characters, MAX_MEMO_CHARACTERS_CAP),
+            ("max_tx_bytes", self.max_tx_bytes, MAX_TX_BYTES_CAP),
+            ("max_gas_per_tx", self.max_gas_per_tx, i64::MAX as u64),
+            ("max_msgs_per_tx", self.max_msgs_per_tx, MAX_MSGS_PER_TX_CAP),
+        ];
+        for (name, value, cap) in bounded {
+            if value == 0 || value > cap {
+                return Err(Error::sdk(
+                    SdkCode::InvalidRequest,
+                    format!("auth.params.{name} must be between 1 and {cap}, not {value}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn to_proto(&self) -> salus_proto::salus::auth::v1::Params {
+        salus_proto::salus::auth::v1::Params {
+            max_memo_characters: self.max_memo_characters,
+            max_tx_bytes: self.max_tx_bytes,
+            max_gas_per_tx: self.max_gas_per_tx,
+            max_msgs_per_tx: self.max_msgs_per_tx,
+        }
+    }
+
+    pub fn from_proto(p: &salus_proto::salus::auth::v1::Params) -> Self {
+        Self {
+            max_memo_characters: p.max_memo_characters,
+            max_tx_bytes: p.max_tx_bytes,
+            max_gas_per_tx: p.max_gas_per_tx,
+            max_msgs_per_tx: p.max_msgs_per_tx,
+        }
+    }
+}
+
+/// The tx limits as state holds them (the defaults before genesis).
+pub trait AuthParamsRead: StateRead {
+    fn auth_params(&self) -> Result<AuthParams, Error> {
+        Ok(self.get(keys::PARAMS)?.unwrap_or_default())
+    }
+}
+impl<S: StateRead + ?Sized> AuthParamsRead for S {}
+
+/// Writing the tx limits: genesis and governance only.
+pub trait AuthParamsWrite: StateWrite {
+    fn set_auth_params(&mut self, params: &AuthParams) -> Result<(), Error> {
+        self.put(keys::PARAMS.to_vec(), params)
+    }
+}
+impl<S: StateWrite + ?Sized> AuthParamsWrite for S {}

@@ -32,6 +32,8 @@ pub struct TestChain {
     pub block_events: Vec<salus_sdk::Event>,
     /// Validator updates of the last block.
     pub updates: Vec<salus_staking::ValidatorUpdate>,
+    /// CometBFT's params as the last block changed them.
+    pub consensus_updates: Option<salus_consensus::CometParams>,
 }
 
 impl TestChain {
@@ -62,6 +64,7 @@ impl TestChain {
             evidence: Vec::new(),
             block_events: Vec::new(),
             updates: Vec::new(),
+            consensus_updates: None,
         };
         let g = chain.app.init_chain(CHAIN_ID, 1, Self::time(0), genesis.as_bytes(), limits).unwrap();
         let set: Vec<_> =
@@ -160,6 +163,7 @@ impl TestChain {
         }
         self.block_events = f.events;
         self.updates = f.validator_updates;
+        self.consensus_updates = f.consensus_updates;
         (f.outcomes, f.app_hash)
     }
 

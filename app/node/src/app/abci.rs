@@ -132,17 +132,13 @@ impl AbciService {
             // to the App.
             Request::Info(_) => Response::Info(super::info::info_response(&self.queries, &self.app_version)?),
             Request::InitChain(ic) => {
-                let block = &ic.consensus_params.block;
-                let limits = super::params::BlockLimits {
-                    max_bytes: i64::try_from(block.max_bytes).unwrap_or(i64::MAX),
-                    max_gas: block.max_gas,
-                };
+                let params = comet_params(&ic.consensus_params);
                 let g = self.app.init_chain(
                     &ic.chain_id,
                     ic.initial_height.value(),
                     ic.time,
                     &ic.app_state_bytes,
-                    limits,
+                    params,
                 )?;
                 if g.validator_updates.is_empty() {
                     return Err("genesis has no validators: create one with `salusd genesis gentx <key> <amount>` \
@@ -198,7 +194,7 @@ impl AbciService {
                     events: f.events.iter().map(|e| self.index.to_abci_event(e)).collect(),
                     tx_results: f.outcomes.iter().map(|o| exec_result(o, &self.index)).collect(),
                     validator_updates: f.validator_updates.iter().map(validator_update).collect::<Result<_, _>>()?,
-                    consensus_param_updates: None,
+                    consensus_param_updates: f.consensus_updates.as_ref().map(tendermint_params).transpose()?,
                     app_hash: f.app_hash.to_vec().try_into()?,
                 })
             }
@@ -235,6 +231,27 @@ impl Service<Request> for AbciService {
         }
         ready(result)
     }
+}
+
+/// CometBFT's params as InitChain gives them, in the form the chain keeps.
+fn comet_params(p: &tendermint::consensus::Params) -> salus_consensus::CometParams {
+    let age = p.evidence.max_age_duration.0;
+    salus_consensus::CometParams {
+        block_max_bytes: i64::try_from(p.block.max_bytes).unwrap_or(i64::MAX),
+        block_max_gas: p.block.max_gas,
+        evidence_max_age_num_blocks: i64::try_from(p.evidence.max_age_num_blocks).unwrap_or(i64::MAX),
+        evidence_max_age_secs: i64::try_from(age.as_secs()).unwrap_or(i64::MAX),
+        evidence_max_age_nanos: age.subsec_nanos() as i32,
+        evidence_max_bytes: p.evidence.max_bytes,
+        pub_key_types: p.validator.pub_key_types.iter().map(|a| a.to_string().to_lowercase()).collect(),
+        vote_extensions_enable_height: p.abci.vote_extensions_enable_height.map_or(0, |h| h.value() as i64),
+    }
+}
+
+/// An update for FinalizeBlock's `consensus_param_updates` (the whole params, as validated).
+fn tendermint_params(p: &salus_consensus::CometParams) -> Result<tendermint::consensus::Params, BoxError> {
+    let raw = salus_proto::tendermint_proto::v0_38::types::ConsensusParams::from(p.to_proto());
+    Ok(tendermint::consensus::Params::try_from(raw)?)
 }
 
 #[cfg(test)]

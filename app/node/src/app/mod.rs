@@ -22,10 +22,11 @@ use self::genesis::AppGenesis;
 use self::params::{BlockLimits, TxLimits};
 use self::pipeline::{run_tx, BlockGas, Mode, TxOutcome};
 use self::sigcache::SigCache;
+use salus_consensus::{CometParams, ConsensusWrite};
 
 const CHAIN_ID_KEY: &[u8] = b"node/chain_id";
 /// The tx pipeline's consensus limits (genesis `auth.params`).
-pub const AUTH_PARAMS_KEY: &[u8] = b"auth/params";
+pub const AUTH_PARAMS_KEY: &[u8] = salus_sdk::auth::keys::PARAMS;
 /// CometBFT's block limits, as InitChain gave them.
 const BLOCK_LIMITS_KEY: &[u8] = b"node/block_limits";
 /// The time of the last block (seconds, nanoseconds), so CheckTx and simulation judge
@@ -119,8 +120,10 @@ impl App {
         initial_height: u64,
         genesis_time: tendermint::Time,
         app_state: &[u8],
-        block_limits: BlockLimits,
+        consensus_params: impl Into<CometParams>,
     ) -> Result<Genesis> {
+        let comet: CometParams = consensus_params.into();
+        let block_limits = BlockLimits { max_bytes: comet.block_max_bytes, max_gas: comet.block_max_gas };
         if let Some((0, hash)) = self.last_committed()? {
             let snap = self.storage.snapshot(0);
             let validator_updates = modules::validator_set(&snap).map_err(|e| anyhow!(e.message))?;
@@ -151,6 +154,7 @@ impl App {
             .map_err(|e| anyhow!(e.message))?;
         salus_sdk::StateWriteExt::put(&mut state, BLOCK_LIMITS_KEY.to_vec(), &block_limits)
             .map_err(|e| anyhow!(e.message))?;
+        state.set_comet_params(&comet).map_err(|e| anyhow!(e.message))?;
         // Gentxs meet the genesis' own limits, not the defaults.
         load_consensus_limits(&mut self.limits, &state)?;
         self.block_limits = block_limits;
@@ -172,6 +176,7 @@ impl App {
         self.chain_id = chain_id.to_string();
         self.committed = self.storage.snapshot(0);
         load_consensus_limits(&mut self.limits, &self.committed)?;
+        self.block_limits = stored_block_limits(&self.committed)?;
         Ok(Genesis { app_hash: hash, validator_updates })
     }
 
@@ -198,6 +203,7 @@ impl App {
             chain_id: stored_chain_id(&snap).unwrap_or_default(),
             block_time: stored_block_time(&snap),
             block_limits: stored_block_limits(&snap)?,
+            comet_params: salus_consensus::ConsensusRead::comet_params(&snap).map_err(|e| anyhow!(e.message))?,
             app_state,
             validators,
         })
@@ -250,13 +256,21 @@ impl App {
         let before_end = block.events().len();
         let validator_updates = modules::end_block(&mut block, &ctx, &modules::AppRouter::new(&self.limits.decode))
             .map_err(|e| anyhow!("end block {height}: {}", e.message))?;
+        // CometBFT's params a passed proposal changed: CometBFT applies them from the next block,
+        // and so do the block limits the node checks proposals and blocks against.
+        let consensus_updates = block.take_pending().map_err(|e| anyhow!(e.message))?;
+        if let Some(p) = &consensus_updates {
+            let limits = BlockLimits { max_bytes: p.block_max_bytes, max_gas: p.block_max_gas };
+            salus_sdk::StateWriteExt::put(&mut block, BLOCK_LIMITS_KEY.to_vec(), &limits)
+                .map_err(|e| anyhow!(e.message))?;
+        }
         let (writes, all_events) = block.into_parts();
         events.extend(all_events.into_iter().skip(before_end));
         let prepared = self.storage.prepare(height, &writes).context("computing the app hash")?;
         let app_hash = prepared.app_hash;
         self.pending = Some(prepared);
         self.pending_time = (ctx.time_secs, ctx.time_nanos);
-        Ok(Finalized { outcomes, app_hash, validator_updates, events })
+        Ok(Finalized { outcomes, app_hash, validator_updates, events, consensus_updates })
     }
 
     /// Makes the finalized block durable in one atomic write.
@@ -265,8 +279,10 @@ impl App {
         let height = prepared.version;
         self.storage.commit(prepared)?;
         self.committed = self.storage.snapshot(height);
-        // Two small reads a block, so the stateless checks follow params the block changed.
+        // Small reads a block, so the stateless checks and the block limits follow params the
+        // block changed.
         load_consensus_limits(&mut self.limits, &self.committed)?;
+        self.block_limits = stored_block_limits(&self.committed)?;
         self.block_time = self.pending_time;
         self.mempool.clear();
         self.mempool_height = height + 1;
@@ -312,6 +328,8 @@ pub struct Exported {
     /// The exported block's time (0 at genesis).
     pub block_time: (i64, u32),
     pub block_limits: BlockLimits,
+    /// CometBFT's params as the chain last set them (genesis or governance).
+    pub comet_params: CometParams,
     pub app_state: AppGenesis,
     /// CometBFT's validator set, as the module list reports it.
     pub validators: Vec<ValidatorUpdate>,
@@ -330,6 +348,15 @@ pub struct Finalized {
     pub validator_updates: Vec<ValidatorUpdate>,
     /// Begin- and end-block events (rewards, slashes, completed unbondings).
     pub events: Vec<Event>,
+    /// CometBFT's params as a passed proposal changed them in this block.
+    pub consensus_updates: Option<CometParams>,
+}
+
+impl From<BlockLimits> for CometParams {
+    /// CometBFT's defaults with these block limits (the test kit's chains).
+    fn from(b: BlockLimits) -> Self {
+        CometParams::with_block(b.max_bytes, b.max_gas)
+    }
 }
 
 /// A CometBFT time as (seconds, nanoseconds) since the Unix epoch, the form state keeps.

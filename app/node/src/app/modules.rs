@@ -261,6 +261,7 @@ modules! {
         distribution: Distribution => salus_staking::DistributionModule,
         gov: Gov => salus_gov::GovModule,
         upgrade: Upgrade => salus_upgrade::UpgradeModule,
+        consensus: Consensus => salus_consensus::ConsensusModule,
     ],
     // As Cosmos orders them: rewards for the last block's voters before liveness and evidence
     // change who is bonded.

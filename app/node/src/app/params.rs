@@ -4,8 +4,6 @@ use std::fmt;
 use std::str::FromStr;
 
 use borsh::{BorshDeserialize, BorshSerialize};
-use salus_sdk::{Error, SdkCode};
-use serde::{Deserialize, Serialize};
 
 /// A gas price as a fixed-point decimal with 18 fractional digits (no floats in fee math).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,37 +69,7 @@ pub fn parse_gas_prices(s: &str) -> Result<Vec<GasPrice>, String> {
     s.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::parse).collect()
 }
 
-/// The tx pipeline's consensus limits: genesis `auth.params`, kept in state. Every validator uses
-/// the same values; they bound what a tx may cost before any gas is charged.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct AuthParams {
-    pub max_memo_characters: u64,
-    pub max_tx_bytes: u64,
-    pub max_gas_per_tx: u64,
-    pub max_msgs_per_tx: u64,
-}
-
-impl Default for AuthParams {
-    fn default() -> Self {
-        Self { max_memo_characters: 256, max_tx_bytes: 1024 * 1024, max_gas_per_tx: 100_000_000, max_msgs_per_tx: 100 }
-    }
-}
-
-impl AuthParams {
-    pub fn validate(&self) -> Result<(), Error> {
-        let positive = [
-            ("max_memo_characters", self.max_memo_characters),
-            ("max_tx_bytes", self.max_tx_bytes),
-            ("max_gas_per_tx", self.max_gas_per_tx),
-            ("max_msgs_per_tx", self.max_msgs_per_tx),
-        ];
-        if let Some((name, _)) = positive.iter().find(|(_, v)| *v == 0) {
-            return Err(Error::sdk(SdkCode::InvalidRequest, format!("auth.params.{name} must be positive")));
-        }
-        Ok(())
-    }
-}
+pub use salus_sdk::auth::AuthParams;
 
 /// CometBFT's block limits (consensus params `block.max_bytes` and `block.max_gas`), as InitChain
 /// gave them. `max_gas` -1 means unlimited, as in CometBFT.

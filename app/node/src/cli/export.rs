@@ -76,6 +76,13 @@ pub fn genesis_doc(home: &Home, e: &Exported) -> Result<serde_json::Value> {
     }
     consensus_params["block"]["max_bytes"] = e.block_limits.max_bytes.to_string().into();
     consensus_params["block"]["max_gas"] = e.block_limits.max_gas.to_string().into();
+    // Evidence age as governance may have changed it.
+    let p = &e.comet_params;
+    consensus_params["evidence"] = serde_json::json!({
+        "max_age_num_blocks": p.evidence_max_age_num_blocks.to_string(),
+        "max_age_duration": (i128::from(p.evidence_max_age_secs) * 1_000_000_000 + i128::from(p.evidence_max_age_nanos)).to_string(),
+        "max_bytes": p.evidence_max_bytes.to_string(),
+    });
     let genesis_time = if e.block_time != (0, 0) {
         salus_sdk::time::Time { secs: e.block_time.0, nanos: e.block_time.1 }.rfc3339()
     } else {

@@ -1,0 +1,137 @@
+//! CometBFT's consensus params and the tx pipeline's limits change only by a passed proposal.
+//! The block that runs it hands the new params to CometBFT (FinalizeBlock's
+//! `consensus_param_updates`) and the node applies them from the next block: a tx over the new
+//! block gas limit no longer fits, a memo over the new limit is refused. Params CometBFT would
+//! refuse (and halt on) are refused at submission; a user cannot send either update itself.
+
+mod support;
+
+use salus_consensus::{CometParams, ConsensusMsg, ConsensusRead};
+use salus_gov::msgs::Wire;
+use salus_gov::GovMsg;
+use salus_proto::Any;
+use salus_sdk::auth::{AuthParams, AuthParamsRead};
+use salus_sdk::module::governance_authority;
+use support::*;
+
+const MILLION: u128 = 1_000_000;
+
+fn chain() -> (TestChain, Vec<GenesisValidator>) {
+    let validators: Vec<GenesisValidator> = (11..14).map(|n| GenesisValidator::new(n, 100 * MILLION)).collect();
+    let mut builder = GenesisBuilder::new().fund(&key(1).address, 1_000 * MILLION);
+    for v in &validators {
+        builder = builder.validator(v);
+    }
+    let genesis = builder
+        .edit(|g| {
+            g.gov.params.voting_period_secs = 5;
+            g.gov.params.expedited_voting_period_secs = 2;
+        })
+        .build();
+    (TestChain::with_app_genesis(&genesis), validators)
+}
+
+fn submit(chain: &mut TestChain, messages: Vec<Any>) -> salus_node::app::pipeline::TxOutcome {
+    let proposer = key(1);
+    let submit = GovMsg::SubmitProposal {
+        proposer: proposer.address,
+        messages,
+        initial_deposit: "10000000usalus".parse().unwrap(),
+        metadata: String::new(),
+        title: "Limits".into(),
+        summary: "Change the limits.".into(),
+        expedited: false,
+        wire: Wire::V1,
+    };
+    chain.exec(&proposer, submit.to_any())
+}
+
+/// Passes a proposal of `messages`; returns the consensus updates of the block that ran it.
+fn pass(chain: &mut TestChain, validators: &[GenesisValidator], messages: Vec<Any>) -> Option<CometParams> {
+    let out = submit(chain, messages);
+    assert_code(&out, "", 0);
+    let id: u64 = out.events.iter().find_map(|e| e.get("proposal_id")).unwrap().parse().unwrap();
+    let votes: Vec<Vec<u8>> = validators
+        .iter()
+        .map(|v| {
+            let vote = GovMsg::Vote {
+                proposal_id: id,
+                voter: v.operator.address,
+                options: vec![salus_gov::WeightedOption {
+                    option: salus_gov::VoteOption::Yes,
+                    weight: salus_sdk::Dec::ONE,
+                }],
+                metadata: String::new(),
+                wire: Wire::V1,
+            };
+            sign(&v.operator, vec![vote.to_any()], &chain.staking_spec(&v.operator))
+        })
+        .collect();
+    chain.block(votes);
+    for _ in 0..10 {
+        chain.block(Vec::new());
+        if chain.block_events.iter().any(|e| e.get("proposal_result") == Some("proposal_passed")) {
+            return chain.consensus_updates.clone();
+        }
+    }
+    panic!("the proposal did not pass");
+}
+
+#[test]
+fn a_passed_proposal_changes_cometbfts_params_from_the_next_block() {
+    let (mut chain, validators) = chain();
+    let before = chain.snapshot().comet_params().unwrap();
+    assert_eq!(before, CometParams::with_block(4 * 1024 * 1024, 500_000_000), "InitChain's params are kept");
+    let mut new = before.clone();
+    new.block_max_gas = 1_000_000;
+    new.evidence_max_age_num_blocks = 50_000;
+    let update = ConsensusMsg::UpdateConsensusParams { authority: governance_authority(), params: new.clone() };
+    let updated = pass(&mut chain, &validators, vec![update.to_any()]);
+    assert_eq!(updated, Some(new.clone()), "FinalizeBlock hands CometBFT the new params");
+    assert_eq!(chain.snapshot().comet_params().unwrap(), new);
+    assert_eq!(chain.app.block_limits().max_gas, 1_000_000, "the node checks blocks against them");
+    chain.block(Vec::new());
+    assert_eq!(chain.consensus_updates, None, "only once");
+
+    // A tx that wants more gas than a block now holds is refused before it runs.
+    let user = key(1);
+    let spec = TxSpec { gas: 1_000_001, fee: "2000usalus".parse().unwrap(), ..chain.spec(&user) };
+    let tx = sign(&user, vec![send_msg(&user.address, &key(2).address, "1")], &spec);
+    let out = chain.block(vec![tx]).remove(0);
+    assert_code(&out, "sdk", 11);
+}
+
+#[test]
+fn a_passed_proposal_changes_the_tx_limits() {
+    let (mut chain, validators) = chain();
+    let limits = AuthParams { max_memo_characters: 10, ..AuthParams::default() };
+    let update = ConsensusMsg::UpdateTxLimits { authority: governance_authority(), params: limits.clone() };
+    assert_eq!(pass(&mut chain, &validators, vec![update.to_any()]), None, "CometBFT's params are untouched");
+    assert_eq!(chain.snapshot().auth_params().unwrap(), limits);
+    let user = key(1);
+    let spec = TxSpec { memo: "eleven char".into(), ..chain.spec(&user) };
+    let tx = sign(&user, vec![send_msg(&user.address, &key(2).address, "1")], &spec);
+    rejected(&mut chain, tx, "sdk", 12);
+}
+
+#[test]
+fn params_cometbft_would_refuse_and_users_sending_updates_are_refused() {
+    let (mut chain, _) = chain();
+    let mut bad = CometParams::default();
+    bad.evidence_max_bytes = bad.block_max_bytes + 1;
+    let update = ConsensusMsg::UpdateConsensusParams { authority: governance_authority(), params: bad };
+    assert_code(&submit(&mut chain, vec![update.to_any()]), "consensus", 2);
+    let secp = CometParams { pub_key_types: vec!["secp256k1".into()], ..CometParams::default() };
+    let update = ConsensusMsg::UpdateConsensusParams { authority: governance_authority(), params: secp };
+    assert_code(&submit(&mut chain, vec![update.to_any()]), "consensus", 3);
+    let zero = AuthParams { max_msgs_per_tx: 0, ..AuthParams::default() };
+    let update = ConsensusMsg::UpdateTxLimits { authority: governance_authority(), params: zero };
+    assert_code(&submit(&mut chain, vec![update.to_any()]), "sdk", 18);
+
+    let user = key(1);
+    let own = ConsensusMsg::UpdateConsensusParams { authority: user.address, params: CometParams::default() };
+    assert_code(&chain.exec(&user, own.to_any()), "sdk", 4);
+    let own = ConsensusMsg::UpdateTxLimits { authority: user.address, params: AuthParams::default() };
+    assert_code(&chain.exec(&user, own.to_any()), "sdk", 4);
+    assert_eq!(chain.snapshot().pending_comet_params().unwrap(), None);
+}
