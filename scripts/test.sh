@@ -24,7 +24,14 @@ trap report EXIT
 
 tier "install" bash scripts/install.sh
 say "building salusd and the tests (a cold build compiles RocksDB: about 10 minutes on 2 cores)"
-tier "build" cargo build --workspace --all-targets
+build() {
+  # A release with the test upgrade's handler, for the end-to-end upgrade test (tests/tests/governance.rs);
+  # built first so that target/debug/salusd is the ordinary binary afterwards.
+  cargo build --bin salusd --features salus-node/test-upgrade
+  cp target/debug/salusd target/debug/salusd-test-upgrade
+  cargo build --workspace --all-targets
+}
+tier "build" build
 say "format and lints"
 tier "format" cargo fmt --all -- --check
 tier "clippy" cargo clippy --workspace --all-targets -- -D warnings

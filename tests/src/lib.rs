@@ -29,6 +29,16 @@ pub fn salusd_bin() -> PathBuf {
     binary("SALUSD_BIN", "target/debug/salusd", "run `cargo build --bin salusd` (scripts/test.sh does)")
 }
 
+/// salusd built with the `test-upgrade` feature: a release that has the test upgrade's handler.
+pub fn salusd_upgraded_bin() -> PathBuf {
+    binary(
+        "SALUSD_UPGRADED_BIN",
+        "target/debug/salusd-test-upgrade",
+        "run `cargo build --bin salusd --features salus-node/test-upgrade` and copy target/debug/salusd there \
+         (scripts/test.sh does)",
+    )
+}
+
 pub fn cometbft_bin() -> PathBuf {
     binary("COMETBFT_BIN", "bin/cometbft", "run scripts/install.sh")
 }

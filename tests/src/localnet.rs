@@ -50,6 +50,8 @@ impl Localnet {
             "200ms",
             "--mempool-size",
             &mempool_size.to_string(),
+            "--voting-secs",
+            "10",
         ])?;
         Ok(net)
     }
@@ -80,6 +82,25 @@ impl Localnet {
             bail!("salusd localnet {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
         }
         Ok(String::from_utf8_lossy(&out.stdout).into())
+    }
+
+    /// Starts every node with another salusd binary (a release with an upgrade handler).
+    pub fn up_with(&self, salusd: &std::path::Path) -> Result<()> {
+        let out = Command::new(salusd)
+            .args(["localnet", "up", "--home"])
+            .arg(self.home())
+            .env("COMETBFT_BIN", cometbft_bin())
+            .stdin(Stdio::null())
+            .output()?;
+        if !out.status.success() {
+            bail!("{} localnet up failed: {}", salusd.display(), String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(())
+    }
+
+    /// Node `i`'s salusd log.
+    pub fn salusd_log(&self, i: usize) -> String {
+        std::fs::read_to_string(self.node_home(i).join("run").join("salusd.log")).unwrap_or_default()
     }
 
     pub fn up(&self, node: Option<usize>) -> Result<()> {
