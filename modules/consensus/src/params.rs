@@ -120,7 +120,7 @@ impl CometParams {
         let (Some(block), Some(evidence), Some(validator)) = (block, evidence, validator) else {
             return Err(invalid("block, evidence and validator params are all required".into()));
         };
-        let age = evidence.max_age_duration.clone().unwrap_or_default();
+        let age = evidence.max_age_duration.unwrap_or_default();
         Ok(Self {
             block_max_bytes: block.max_bytes,
             block_max_gas: block.max_gas,
@@ -151,7 +151,8 @@ mod tests {
 
     #[test]
     fn what_cometbft_would_refuse_is_refused() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut CometParams)>)> = vec![
+        type Edit = Box<dyn Fn(&mut CometParams)>;
+        let cases: Vec<(&str, Edit)> = vec![
             ("block.max_bytes", Box::new(|p| p.block_max_bytes = 0)),
             ("block.max_bytes", Box::new(|p| p.block_max_bytes = -1)),
             ("block.max_bytes", Box::new(|p| p.block_max_bytes = MAX_BLOCK_BYTES + 1)),

@@ -104,7 +104,7 @@ mod tests {
     #[test]
     fn queue_entries_sort_by_end_time_then_id_and_the_until_bound_is_inclusive() {
         let t = |secs, nanos| Time { secs, nanos };
-        let mut keys = vec![
+        let mut keys = [
             queue_entry(ACTIVE_QUEUE, t(10, 5), 1),
             queue_entry(ACTIVE_QUEUE, t(-3, 0), 9),
             queue_entry(ACTIVE_QUEUE, t(10, 5), 0),

@@ -249,7 +249,8 @@ mod tests {
 
     #[test]
     fn params_that_x_gov_refuses_are_refused() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut Params)>)> = vec![
+        type Edit = Box<dyn Fn(&mut Params)>;
+        let cases: Vec<(&str, Edit)> = vec![
             ("min_deposit", Box::new(|p| p.min_deposit = Coins::empty())),
             ("expedited_min_deposit", Box::new(|p| p.expedited_min_deposit = p.min_deposit.clone())),
             ("voting_period", Box::new(|p| p.voting_period_secs = 0)),

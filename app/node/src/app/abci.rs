@@ -250,7 +250,7 @@ fn comet_params(p: &tendermint::consensus::Params) -> salus_consensus::CometPara
 
 /// An update for FinalizeBlock's `consensus_param_updates` (the whole params, as validated).
 fn tendermint_params(p: &salus_consensus::CometParams) -> Result<tendermint::consensus::Params, BoxError> {
-    let raw = salus_proto::tendermint_proto::v0_38::types::ConsensusParams::from(p.to_proto());
+    let raw = p.to_proto();
     Ok(tendermint::consensus::Params::try_from(raw)?)
 }
 
