@@ -26,10 +26,10 @@ fn undecodable_bytes_are_a_decode_error() {
 fn an_unknown_message_type_is_rejected() {
     let mut chain = TestChain::new();
     let alice = key(1);
-    let any = salus_proto::Any { type_url: "/cosmos.gov.v1.MsgVote".into(), value: vec![] };
+    let any = salus_proto::Any { type_url: "/cosmos.feegrant.v1beta1.MsgGrantAllowance".into(), value: vec![] };
     let tx = sign(&alice, vec![any], &chain.spec(&alice));
     let log = rejected(&mut chain, tx, "sdk", 2);
-    assert!(log.contains("/cosmos.gov.v1.MsgVote"), "{log}");
+    assert!(log.contains("/cosmos.feegrant.v1beta1.MsgGrantAllowance"), "{log}");
 }
 
 #[test]

@@ -292,7 +292,7 @@ impl Genesis {
             state.set_constitution(&self.constitution)?;
         }
         for p in &records.proposals {
-            state.set_proposal(p)?;
+            state.create_proposal(p)?;
             match (p.status, p.voting_end_time) {
                 (ProposalStatus::DepositPeriod, _) => state.enqueue(keys::INACTIVE_QUEUE, p.deposit_end_time, p.id)?,
                 (ProposalStatus::VotingPeriod, Some(end)) => state.enqueue(keys::ACTIVE_QUEUE, end, p.id)?,
@@ -309,8 +309,11 @@ impl Genesis {
     }
 
     pub fn export(state: &impl StateRead) -> Result<Self, Error> {
-        let proposals: Vec<Proposal> =
+        let mut proposals: Vec<Proposal> =
             state.prefix::<Proposal>(keys::PROPOSAL_PREFIX)?.into_iter().map(|(_, p)| p).collect();
+        for p in &mut proposals {
+            p.messages = state.proposal_messages(p.id)?;
+        }
         let deposits = state.prefix::<Deposit>(keys::DEPOSIT_PREFIX)?.into_iter().map(|(_, d)| d);
         let votes = state.prefix::<Vote>(keys::VOTE_PREFIX)?.into_iter().map(|(_, v)| v);
         Ok(Self {

@@ -139,7 +139,7 @@ pub fn submit(
         expedited: draft.expedited,
         failed_reason: String::new(),
     };
-    state.set_proposal(&proposal)?;
+    state.create_proposal(&proposal)?;
     state.enqueue(keys::INACTIVE_QUEUE, proposal.deposit_end_time, id)?;
     let urls: Vec<String> = messages.iter().map(|m| m.type_url.clone()).collect();
     state.emit(events::submit_proposal(id, &draft.proposer, &urls));
@@ -157,8 +157,9 @@ pub fn add_deposit(
     depositor: &Address,
     amount: &Coins,
 ) -> Result<bool, Error> {
-    let mut proposal =
-        state.proposal(id)?.ok_or_else(|| GovError::UnknownProposal.with(format!("proposal {id} does not exist")))?;
+    let mut proposal = state
+        .proposal_header(id)?
+        .ok_or_else(|| GovError::UnknownProposal.with(format!("proposal {id} does not exist")))?;
     if !proposal.in_deposit_period() && !proposal.in_voting_period() {
         return Err(GovError::InactiveProposal.with(format!("proposal {id} has ended: it takes no more deposits")));
     }
@@ -204,8 +205,9 @@ fn vote(
     options: &[WeightedOption],
     metadata: &str,
 ) -> Result<(), Error> {
-    let proposal =
-        state.proposal(id)?.ok_or_else(|| GovError::UnknownProposal.with(format!("proposal {id} does not exist")))?;
+    let proposal = state
+        .proposal_header(id)?
+        .ok_or_else(|| GovError::UnknownProposal.with(format!("proposal {id} does not exist")))?;
     if !proposal.in_voting_period() {
         return Err(GovError::InactiveProposal.with(format!(
             "proposal {id} is not in its voting period ({}): votes are taken only then",
@@ -219,8 +221,9 @@ fn vote(
 }
 
 fn cancel(state: &mut impl StateWrite, ctx: &BlockCtx, id: u64, sender: &Address) -> Result<(), Error> {
-    let proposal =
-        state.proposal(id)?.ok_or_else(|| GovError::UnknownProposal.with(format!("proposal {id} does not exist")))?;
+    let proposal = state
+        .proposal_header(id)?
+        .ok_or_else(|| GovError::UnknownProposal.with(format!("proposal {id} does not exist")))?;
     if proposal.proposer != *sender {
         return Err(GovError::InvalidProposer
             .with(format!("{sender} is not the proposer of proposal {id}: only {} may cancel it", proposal.proposer)));

@@ -18,7 +18,7 @@ pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx, router: &dyn MsgRo
     let params = state.gov_params()?;
     for (key, id) in state.due(keys::INACTIVE_QUEUE, now)? {
         state.delete_raw(key)?;
-        let Some(proposal) = state.proposal(id)?.filter(|p| p.in_deposit_period()) else { continue };
+        let Some(proposal) = state.proposal_header(id)?.filter(|p| p.in_deposit_period()) else { continue };
         if params.burn_proposal_deposit_prevote {
             burn_deposits(state, id)?;
         } else {
@@ -29,7 +29,7 @@ pub fn end_block(state: &mut impl StateWrite, ctx: &BlockCtx, router: &dyn MsgRo
     }
     for (key, id) in state.due(keys::ACTIVE_QUEUE, now)? {
         state.delete_raw(key)?;
-        let Some(mut proposal) = state.proposal(id)?.filter(|p| p.in_voting_period()) else { continue };
+        let Some(mut proposal) = state.proposal_header(id)?.filter(|p| p.in_voting_period()) else { continue };
         let votes = state.votes_of(id)?;
         let outcome = tally::decide(&*state, &proposal, &votes, &params);
         let (passes, burn, result, log) = match outcome {
@@ -89,7 +89,7 @@ fn run_messages(
     router: &dyn MsgRouter,
     proposal: &Proposal,
 ) -> Result<Result<(), String>, Error> {
-    let messages: Vec<_> = proposal.messages.iter().map(|m| m.to_any()).collect();
+    let messages: Vec<_> = state.proposal_messages(proposal.id)?.iter().map(|m| m.to_any()).collect();
     match check_messages(router, &messages) {
         Err(e) if e.is(SdkCode::Internal) => return Err(e),
         Err(e) => return Ok(Err(format!("the proposal's messages are refused: {e}"))),

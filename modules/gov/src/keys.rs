@@ -7,7 +7,10 @@ use salus_sdk::{Address, Time};
 pub const PARAMS: &[u8] = b"gov/params";
 pub const NEXT_PROPOSAL_ID: &[u8] = b"gov/next_id";
 pub const CONSTITUTION: &[u8] = b"gov/constitution";
+/// A proposal without its messages: what deposits, votes and hooks read and rewrite.
 pub const PROPOSAL_PREFIX: &[u8] = b"gov/proposal/";
+/// A proposal's messages, written once when it is made (they may be large).
+pub const MESSAGES_PREFIX: &[u8] = b"gov/messages/";
 /// Proposals in their deposit period, by deposit end time.
 pub const INACTIVE_QUEUE: &[u8] = b"gov/inactive/";
 /// Proposals in their voting period, by voting end time.
@@ -27,6 +30,10 @@ pub fn id_bytes(id: u64) -> [u8; 8] {
 
 pub fn proposal(id: u64) -> Vec<u8> {
     [PROPOSAL_PREFIX, &id_bytes(id)].concat()
+}
+
+pub fn messages(id: u64) -> Vec<u8> {
+    [MESSAGES_PREFIX, &id_bytes(id)].concat()
 }
 
 /// A time as 12 bytes that sort as the times do.

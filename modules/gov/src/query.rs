@@ -35,7 +35,14 @@ fn proposal_or_err(state: &impl StateRead, id: u64) -> Result<Proposal, Error> {
     if id == 0 {
         return Err(Error::sdk(SdkCode::InvalidRequest, "proposal id can not be 0"));
     }
-    state.proposal(id)?.ok_or_else(|| GovError::UnknownProposal.with(format!("proposal {id} doesn't exist")))
+    state.proposal_header(id)?.ok_or_else(|| GovError::UnknownProposal.with(format!("proposal {id} doesn't exist")))
+}
+
+/// A proposal with its messages.
+fn full_proposal_or_err(state: &impl StateRead, id: u64) -> Result<Proposal, Error> {
+    let mut p = proposal_or_err(state, id)?;
+    p.messages = state.proposal_messages(id)?;
+    Ok(p)
 }
 
 fn address(field: &str, s: &str) -> Result<Option<Address>, Error> {
@@ -87,11 +94,15 @@ pub fn proposals_page(
     };
     let Some(index) = index else {
         let (found, resp) = paginate(state, keys::PROPOSAL_PREFIX, &page)?;
-        return Ok((decode_all(found)?, resp));
+        let mut proposals: Vec<Proposal> = decode_all(found)?;
+        for p in &mut proposals {
+            p.messages = state.proposal_messages(p.id)?;
+        }
+        return Ok((proposals, resp));
     };
     let mut out = Vec::new();
     let (found, resp) = paginate_filtered(state, &index, &page, |key, _| {
-        let Some(p) = keys::queue_id(key).map(|id| state.proposal(id)).transpose()?.flatten() else {
+        let Some(p) = keys::queue_id(key).map(|id| state.proposal_header(id)).transpose()?.flatten() else {
             return Ok(false);
         };
         let keep = fits(&p)?;
@@ -192,7 +203,8 @@ fn handle_v1(state: &impl StateRead, method: &str, req: &[u8]) -> Result<Vec<u8>
         }
         "Proposal" => {
             let r: v1::QueryProposalRequest = decode_request(req)?;
-            v1::QueryProposalResponse { proposal: Some(proposal_or_err(state, r.proposal_id)?.to_v1()) }.encode_to_vec()
+            v1::QueryProposalResponse { proposal: Some(full_proposal_or_err(state, r.proposal_id)?.to_v1()) }
+                .encode_to_vec()
         }
         "Proposals" => {
             let r: v1::QueryProposalsRequest = decode_request(req)?;
@@ -267,7 +279,7 @@ fn handle_v1beta1(state: &impl StateRead, method: &str, req: &[u8]) -> Result<Ve
         }
         "Proposal" => {
             let r: v1beta1::QueryProposalRequest = decode_request(req)?;
-            v1beta1::QueryProposalResponse { proposal: Some(proposal_or_err(state, r.proposal_id)?.to_v1beta1()) }
+            v1beta1::QueryProposalResponse { proposal: Some(full_proposal_or_err(state, r.proposal_id)?.to_v1beta1()) }
                 .encode_to_vec()
         }
         "Proposals" => {

@@ -5,7 +5,7 @@ use salus_sdk::{Address, Error, StateRead, StateReadExt, StateWrite, StateWriteE
 
 use crate::keys;
 use crate::params::Params;
-use crate::types::{Deposit, Proposal, Vote};
+use crate::types::{Deposit, Proposal, StoredAny, Vote};
 
 pub trait GovRead: StateRead {
     fn gov_params(&self) -> Result<Params, Error> {
@@ -21,8 +21,21 @@ pub trait GovRead: StateRead {
         Ok(self.get(keys::CONSTITUTION)?.unwrap_or_default())
     }
 
+    /// A proposal with its messages (queries, export, tests).
     fn proposal(&self, id: u64) -> Result<Option<Proposal>, Error> {
+        let Some(mut p) = self.proposal_header(id)? else { return Ok(None) };
+        p.messages = self.proposal_messages(id)?;
+        Ok(Some(p))
+    }
+
+    /// A proposal without its messages: what a vote, a deposit or a hook needs, at the cost of a
+    /// small read whatever the proposal carries.
+    fn proposal_header(&self, id: u64) -> Result<Option<Proposal>, Error> {
         self.get(&keys::proposal(id))
+    }
+
+    fn proposal_messages(&self, id: u64) -> Result<Vec<StoredAny>, Error> {
+        Ok(self.get(&keys::messages(id))?.unwrap_or_default())
     }
 
     fn deposit(&self, id: u64, depositor: &Address) -> Result<Option<Deposit>, Error> {
@@ -66,19 +79,30 @@ pub(crate) trait GovStore: StateWrite {
         self.put(keys::CONSTITUTION.to_vec(), &text.to_string())
     }
 
-    /// Writes the proposal and moves its status index entry.
+    /// Writes the proposal without its messages and moves its status index entry.
     fn set_proposal(&mut self, p: &Proposal) -> Result<(), Error> {
-        if let Some(old) = self.proposal(p.id)? {
+        if let Some(old) = self.proposal_header(p.id)? {
             if old.status != p.status {
                 self.delete_raw(keys::by_status(old.status as u8, p.id))?;
             }
         }
         self.put_raw(keys::by_status(p.status as u8, p.id), Vec::new())?;
-        self.put(keys::proposal(p.id), p)
+        let header = Proposal { messages: Vec::new(), ..p.clone() };
+        self.put(keys::proposal(p.id), &header)
+    }
+
+    /// A new proposal: its record and, once, its messages.
+    fn create_proposal(&mut self, p: &Proposal) -> Result<(), Error> {
+        self.set_proposal(p)?;
+        if !p.messages.is_empty() {
+            self.put(keys::messages(p.id), &p.messages)?;
+        }
+        Ok(())
     }
 
     fn delete_proposal(&mut self, p: &Proposal) -> Result<(), Error> {
         self.delete_raw(keys::by_status(p.status as u8, p.id))?;
+        self.delete_raw(keys::messages(p.id))?;
         self.delete_raw(keys::proposal(p.id))
     }
 
