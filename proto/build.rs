@@ -22,7 +22,8 @@ fn main() {
     let mut generated = salus.clone();
     generated
         .extend(["tx.proto", "query.proto"].map(|f| std::path::Path::new("interfaces/cosmos/consensus/v1").join(f)));
-    let own = protox::compile(&generated, [".", "interfaces"])
+    // "interfaces" first, so that the Cosmos files keep the names the descriptor set gives them.
+    let own = protox::compile(&generated, ["interfaces", "."])
         .unwrap_or_else(|e| panic!("proto/salus does not compile: {e:?}"));
     let own_files = own.file.clone();
     prost_build::Config::new()

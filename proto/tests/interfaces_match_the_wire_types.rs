@@ -526,6 +526,11 @@ fn msg_services_and_public_keys_are_declared() {
         ("cosmos.slashing.v1beta1.Msg", &["Unjail", "UpdateParams"]),
         ("salus.did.v1.Msg", &["CreateDid", "UpdateDid", "DeactivateDid", "UpdateParams"]),
         ("salus.token.v1.Msg", &["UpdateParams"]),
+        ("cosmos.consensus.v1.Msg", &["UpdateParams"]),
+        ("salus.auth.v1.Msg", &["UpdateParams"]),
+        ("cosmos.gov.v1.Msg", &["SubmitProposal", "Vote", "VoteWeighted", "Deposit", "UpdateParams", "CancelProposal"]),
+        ("cosmos.gov.v1beta1.Msg", &["SubmitProposal", "Vote", "VoteWeighted", "Deposit"]),
+        ("cosmos.upgrade.v1beta1.Msg", &["SoftwareUpgrade", "CancelUpgrade"]),
     ];
     for (name, methods) in services {
         let service = pool.get_service_by_name(name).unwrap_or_else(|| panic!("{name} is not declared"));
@@ -542,4 +547,30 @@ fn msg_services_and_public_keys_are_declared() {
     for name in ["cosmos.crypto.secp256k1.PubKey", "cosmos.crypto.ed25519.PubKey"] {
         assert!(pool.get_message_by_name(name).is_some(), "{name} is not declared");
     }
+}
+
+#[test]
+fn consensus_and_tx_limit_updates() {
+    use salus_proto::tendermint_proto::google::protobuf::Duration;
+    use salus_proto::tendermint_proto::types as tm;
+    roundtrip(&salus_proto::consensus::v1::MsgUpdateParams {
+        authority: "salus1gov".into(),
+        block: Some(tm::BlockParams { max_bytes: 4_194_304, max_gas: 500_000_000 }),
+        evidence: Some(tm::EvidenceParams {
+            max_age_num_blocks: 100_000,
+            max_age_duration: Some(Duration { seconds: 172_800, nanos: 5 }),
+            max_bytes: 1_048_576,
+        }),
+        validator: Some(tm::ValidatorParams { pub_key_types: vec!["ed25519".into()] }),
+        abci: Some(tm::AbciParams { vote_extensions_enable_height: 7 }),
+    });
+    roundtrip(&salus_proto::salus::auth::v1::MsgUpdateParams {
+        authority: "salus1gov".into(),
+        params: Some(salus_proto::salus::auth::v1::Params {
+            max_memo_characters: 1,
+            max_tx_bytes: 2,
+            max_gas_per_tx: 3,
+            max_msgs_per_tx: 4,
+        }),
+    });
 }
