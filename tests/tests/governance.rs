@@ -172,24 +172,36 @@ fn a_software_upgrade_stops_every_node_at_its_height_and_the_new_binary_goes_on(
     let scheduled = net.cli(0, &["query", "upgrade", "plan", "--output", "json"]).unwrap().json();
     assert_eq!(scheduled["plan"]["height"], plan.as_str(), "{scheduled}");
 
-    // Every node stops before executing the plan's block.
+    // The nodes stop before executing the plan's block. A validator that lagged behind may not
+    // get there: its peers' CometBFT stops with their apps, so it waits below the height until
+    // they are back (as a Cosmos node would); the other three make a quorum that did.
     let needed = format!("UPGRADE \"salus-test-upgrade\" NEEDED at height: {plan_height}");
-    net.wait_until("every node to refuse the plan's block", Duration::from_secs(120), || {
-        (0..4).all(|i| net.salusd_log(i).contains(&needed)).then_some(())
+    net.wait_until("three nodes to refuse the plan's block", Duration::from_secs(120), || {
+        ((0..4).filter(|&i| net.salusd_log(i).contains(&needed)).count() >= 3).then_some(())
     })
     .unwrap();
+    std::thread::sleep(Duration::from_secs(2));
     // CometBFT stops with its app; each node's store is read offline, as an operator would.
     for i in 0..4 {
         net.down(i, None, false).unwrap();
     }
     let stopped: Vec<String> = (0..4).map(|i| last_committed(&net, i)).collect();
-    let expected = format!("at height {} (app hash", plan_height - 1);
-    assert!(stopped.iter().all(|s| s.contains(&expected)), "every node stopped before {plan_height}: {stopped:?}");
-    assert!(stopped.iter().all(|s| *s == stopped[0]), "every node stopped with the same app hash: {stopped:?}");
+    let at = format!("at height {} (app hash", plan_height - 1);
+    let there: Vec<&String> = stopped.iter().filter(|s| s.contains(&at)).collect();
+    assert!(there.len() >= 3, "a quorum stopped right before {plan_height}: {stopped:?}");
+    assert!(there.iter().all(|s| *s == there[0]), "with the same app hash: {stopped:?}");
+    for s in &stopped {
+        let h: u64 = s.split_whitespace().nth(2).and_then(|h| h.parse().ok()).unwrap_or(u64::MAX);
+        assert!(h < plan_height, "no node executed the plan's block with the old binary: {stopped:?}");
+    }
 
     // The new binary: every node restarted with it goes on, with nothing lost.
     net.up_with(&upgraded).unwrap();
     net.wait_for(&[0, 1, 2, 3], plan_height + 3, Duration::from_secs(120)).unwrap();
+    let reference = net.header_app_hashes(0, plan_height - 2, plan_height + 3).unwrap();
+    for i in 1..4 {
+        assert_eq!(net.header_app_hashes(i, plan_height - 2, plan_height + 3).unwrap(), reference, "node {i}");
+    }
     let applied =
         net.cli(0, &["query", "upgrade", "applied", "salus-test-upgrade", "--output", "json"]).unwrap().json();
     assert_eq!(applied["height"], plan.as_str(), "{applied}");
