@@ -87,3 +87,15 @@ fn a_tx_that_runs_out_of_gas_counts_its_limit_not_the_charge_that_broke_it() {
     assert!(out[0].gas_used > 20_000, "the charge that ran out went past the limit: {}", out[0].gas_used);
     assert!(out[1].is_ok(), "20,000 + 200,000 fit in 220,000: {:?}", out[1]);
 }
+
+#[test]
+fn checktx_refuses_a_tx_that_wants_more_gas_than_a_block_holds() {
+    // CometBFT would never include it; refused before its sequence bump reaches the mempool.
+    let limits = BlockLimits { max_bytes: 1 << 22, max_gas: 300_000 };
+    let mut chain = TestChain::with_block_limits(&genesis_json(&[(&key(1), 1_000_000_000)]), limits);
+    let too_big = transfers(&chain, 1, 300_001).remove(0);
+    let out = chain.app.check_tx(&too_big, false);
+    assert_code(&out, "sdk", 11);
+    let fits = transfers(&chain, 1, 300_000).remove(0);
+    assert_code(&chain.app.check_tx(&fits, false), "", 0);
+}

@@ -82,23 +82,34 @@ fn a_passed_proposal_changes_cometbfts_params_from_the_next_block() {
     let (mut chain, validators) = chain();
     let before = chain.snapshot().comet_params().unwrap();
     assert_eq!(before, CometParams::with_block(4 * 1024 * 1024, 500_000_000), "InitChain's params are kept");
+    // Smaller txs first, then a block gas limit of one such tx.
+    let limits = AuthParams { max_gas_per_tx: 3_000_000, ..AuthParams::default() };
+    let tx_limits = ConsensusMsg::UpdateTxLimits { authority: governance_authority(), params: limits };
     let mut new = before.clone();
-    new.block_max_gas = 1_000_000;
+    new.block_max_gas = 3_000_000;
     new.evidence_max_age_num_blocks = 50_000;
     let update = ConsensusMsg::UpdateConsensusParams { authority: governance_authority(), params: new.clone() };
-    let updated = pass(&mut chain, &validators, vec![update.to_any()]);
+    let updated = pass(&mut chain, &validators, vec![tx_limits.to_any(), update.to_any()]);
     assert_eq!(updated, Some(new.clone()), "FinalizeBlock hands CometBFT the new params");
     assert_eq!(chain.snapshot().comet_params().unwrap(), new);
-    assert_eq!(chain.app.block_limits().max_gas, 1_000_000, "the node checks blocks against them");
+    assert_eq!(chain.app.block_limits().max_gas, 3_000_000, "the node checks blocks against them");
     chain.block(Vec::new());
     assert_eq!(chain.consensus_updates, None, "only once");
 
-    // A tx that wants more gas than a block now holds is refused before it runs.
-    let user = key(1);
-    let spec = TxSpec { gas: 1_000_001, fee: "2000usalus".parse().unwrap(), ..chain.spec(&user) };
-    let tx = sign(&user, vec![send_msg(&user.address, &key(2).address, "1")], &spec);
-    let out = chain.block(vec![tx]).remove(0);
-    assert_code(&out, "sdk", 11);
+    // Two txs that may each use up to 3,000,000 gas: once the first has used some, the second
+    // does not fit in the block.
+    let txs: Vec<Vec<u8>> = (0..2u64)
+        .map(|i| {
+            let from = key(1);
+            let spec = TxSpec { gas: 3_000_000, fee: "3000usalus".parse().unwrap(), ..chain.spec(&from) };
+            let spec = TxSpec { sequence: spec.sequence + i, ..spec };
+            sign(&from, vec![send_msg(&from.address, &key(2).address, "1")], &spec)
+        })
+        .collect();
+    let out = chain.block(txs);
+    assert_code(&out[0], "", 0);
+    assert_code(&out[1], "sdk", 11);
+    assert!(out[1].log.contains("no block gas left"), "{}", out[1].log);
 }
 
 #[test]
@@ -127,6 +138,11 @@ fn params_cometbft_would_refuse_and_users_sending_updates_are_refused() {
     let zero = AuthParams { max_msgs_per_tx: 0, ..AuthParams::default() };
     let update = ConsensusMsg::UpdateTxLimits { authority: governance_authority(), params: zero };
     assert_code(&submit(&mut chain, vec![update.to_any()]), "sdk", 18);
+    // Valid alone, but a block of them would hold no tx: refused when the proposal runs.
+    let tiny = CometParams { block_max_bytes: 64 * 1024, evidence_max_bytes: 1024, ..CometParams::default() };
+    assert!(tiny.check_fits(&AuthParams::default()).unwrap_err().message.contains("leaves no room"));
+    let frozen = AuthParams { max_gas_per_tx: 10, ..AuthParams::default() };
+    assert!(frozen.check_governable().unwrap_err().message.contains("max_gas_per_tx"));
 
     let user = key(1);
     let own = ConsensusMsg::UpdateConsensusParams { authority: user.address, params: CometParams::default() };

@@ -97,6 +97,10 @@ pub const MAX_TX_BYTES_CAP: u64 = 100 * 1024 * 1024;
 /// Caps that keep a tx's pre-gas work bounded whatever governance sets.
 pub const MAX_MEMO_CHARACTERS_CAP: u64 = 64 * 1024;
 pub const MAX_MSGS_PER_TX_CAP: u64 = 10_000;
+/// What governance may set the tx size and gas limits to ([`AuthParams::check_governable`]).
+pub const MIN_GOVERNABLE_TX_BYTES: u64 = 16 * 1024;
+pub const MIN_GOVERNABLE_TX_GAS: u64 = 1_000_000;
+pub const MAX_GOVERNABLE_TX_GAS: u64 = 10_000_000_000;
 
 impl AuthParams {
     pub fn validate(&self) -> Result<(), Error> {
@@ -111,6 +115,25 @@ impl AuthParams {
                 return Err(Error::sdk(
                     SdkCode::InvalidRequest,
                     format!("auth.params.{name} must be between 1 and {cap}, not {value}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// What governance may not go below or above, besides [`AuthParams::validate`]'s bounds: a
+    /// tx big enough for a vote or a proposal must still fit, and one tx's work stays bounded
+    /// (simulation meters with `max_gas_per_tx`). A genesis author is trusted with the rest.
+    pub fn check_governable(&self) -> Result<(), Error> {
+        let ranges = [
+            ("max_tx_bytes", self.max_tx_bytes, MIN_GOVERNABLE_TX_BYTES, MAX_TX_BYTES_CAP),
+            ("max_gas_per_tx", self.max_gas_per_tx, MIN_GOVERNABLE_TX_GAS, MAX_GOVERNABLE_TX_GAS),
+        ];
+        for (name, value, min, max) in ranges {
+            if value < min || value > max {
+                return Err(Error::sdk(
+                    SdkCode::InvalidRequest,
+                    format!("auth.params.{name} may be set by governance between {min} and {max}, not {value}"),
                 ));
             }
         }

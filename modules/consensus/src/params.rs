@@ -11,6 +11,18 @@ use crate::error::ConsensusError;
 /// CometBFT's `MaxBlockSizeBytes`.
 pub const MAX_BLOCK_BYTES: i64 = 104_857_600;
 
+/// Room CometBFT needs in every block besides txs and evidence: the header (626 bytes, rounded
+/// up) and the last commit of a full validator set (94 + 109 bytes per validator, for the largest
+/// set staking allows). A smaller `block.max_bytes` makes CometBFT panic at its next Commit.
+pub const MAX_VALIDATORS: i64 = 1000;
+pub const BLOCK_OVERHEAD_BYTES: i64 = 637 + 94 + 109 * MAX_VALIDATORS;
+
+/// The longest evidence age CometBFT (Go's `time.Duration`, nanoseconds in an i64) can hold.
+pub const MAX_EVIDENCE_AGE_SECS: i64 = i64::MAX / 1_000_000_000 - 1;
+
+/// Evidence a block can hold at least: a double-sign is about 500 bytes.
+pub const MIN_EVIDENCE_BYTES: i64 = 1024;
+
 /// The only validator key type Salus' staking accepts.
 pub const ED25519: &str = "ed25519";
 
@@ -62,25 +74,38 @@ impl CometParams {
                 self.block_max_bytes
             )));
         }
-        if self.block_max_gas < -1 {
-            return Err(invalid(format!("block.max_gas must be -1 (no limit) or more, not {}", self.block_max_gas)));
+        if self.block_max_gas < -1 || self.block_max_gas == 0 {
+            return Err(invalid(format!(
+                "block.max_gas must be -1 (no limit) or positive, not {}",
+                self.block_max_gas
+            )));
         }
         if self.evidence_max_age_num_blocks <= 0 {
             return Err(invalid("evidence.max_age_num_blocks must be positive".into()));
         }
         if self.evidence_max_age_secs < 0
+            || self.evidence_max_age_secs > MAX_EVIDENCE_AGE_SECS
             || self.evidence_max_age_nanos < 0
             || self.evidence_max_age_nanos >= 1_000_000_000
             || (self.evidence_max_age_secs == 0 && self.evidence_max_age_nanos == 0)
         {
-            return Err(invalid("evidence.max_age_duration must be a positive duration".into()));
-        }
-        if self.evidence_max_bytes < 0 || self.evidence_max_bytes > self.block_max_bytes {
             return Err(invalid(format!(
-                "evidence.max_bytes must be between 0 and block.max_bytes ({}), not {}",
+                "evidence.max_age_duration must be a positive duration of at most {MAX_EVIDENCE_AGE_SECS}s"
+            )));
+        }
+        if self.evidence_max_bytes < MIN_EVIDENCE_BYTES || self.evidence_max_bytes > self.block_max_bytes {
+            return Err(invalid(format!(
+                "evidence.max_bytes must be between {MIN_EVIDENCE_BYTES} and block.max_bytes ({}), not {}: \
+                 evidence of a double sign must fit",
                 self.block_max_bytes, self.evidence_max_bytes
             )));
         }
+        self.check_supported()
+    }
+
+    /// What Salus runs with at all (genesis included): ed25519 validator keys, no vote
+    /// extensions (once CometBFT has them on, they cannot be turned off).
+    pub fn check_supported(&self) -> Result<(), Error> {
         if self.pub_key_types != [ED25519] {
             return Err(ConsensusError::Unsupported
                 .with(format!("validator.pub_key_types must be [\"{ED25519}\"]: Salus validators use ed25519 keys")));
@@ -88,6 +113,29 @@ impl CometParams {
         if self.vote_extensions_enable_height != 0 {
             return Err(ConsensusError::Unsupported
                 .with("abci.vote_extensions_enable_height must be 0: Salus does not use vote extensions"));
+        }
+        Ok(())
+    }
+
+    /// Whether a block of these params holds a tx of `limits`: room for the header, the largest
+    /// last commit and the evidence, then one tx of the largest size and gas. Params that fail
+    /// this would let no tx in (not even the vote that changes them back) or halt CometBFT.
+    pub fn check_fits(&self, limits: &salus_sdk::auth::AuthParams) -> Result<(), Error> {
+        let need = BLOCK_OVERHEAD_BYTES
+            .saturating_add(self.evidence_max_bytes)
+            .saturating_add(i64::try_from(limits.max_tx_bytes).unwrap_or(i64::MAX));
+        if self.block_max_bytes < need {
+            return Err(invalid(format!(
+                "block.max_bytes {} leaves no room for a tx of max_tx_bytes {}: a block needs {BLOCK_OVERHEAD_BYTES} \
+                 bytes for its header and last commit, evidence.max_bytes {} and the tx ({need} in all)",
+                self.block_max_bytes, limits.max_tx_bytes, self.evidence_max_bytes
+            )));
+        }
+        if self.block_max_gas != -1 && (self.block_max_gas as u64) < limits.max_gas_per_tx {
+            return Err(invalid(format!(
+                "block.max_gas {} is below max_gas_per_tx {}: a block must hold the largest tx",
+                self.block_max_gas, limits.max_gas_per_tx
+            )));
         }
         Ok(())
     }
@@ -160,6 +208,9 @@ mod tests {
             ("max_age_num_blocks", Box::new(|p| p.evidence_max_age_num_blocks = 0)),
             ("max_age_duration", Box::new(|p| p.evidence_max_age_secs = 0)),
             ("max_age_duration", Box::new(|p| p.evidence_max_age_nanos = -1)),
+            ("max_age_duration", Box::new(|p| p.evidence_max_age_secs = MAX_EVIDENCE_AGE_SECS + 1)),
+            ("block.max_gas", Box::new(|p| p.block_max_gas = 0)),
+            ("evidence.max_bytes", Box::new(|p| p.evidence_max_bytes = 0)),
             ("evidence.max_bytes", Box::new(|p| p.evidence_max_bytes = p.block_max_bytes + 1)),
             ("pub_key_types", Box::new(|p| p.pub_key_types = vec!["secp256k1".into()])),
             ("pub_key_types", Box::new(|p| p.pub_key_types = vec![])),
@@ -171,5 +222,23 @@ mod tests {
             let e = p.validate().unwrap_err();
             assert!(e.message.contains(field), "{field}: {e}");
         }
+    }
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+    use salus_sdk::auth::AuthParams;
+
+    #[test]
+    fn a_block_must_hold_its_overhead_evidence_and_the_largest_tx() {
+        let limits = AuthParams::default();
+        CometParams::default().check_fits(&limits).unwrap();
+        let small = CometParams { block_max_bytes: 1024 * 1024, ..CometParams::default() };
+        assert!(small.check_fits(&limits).unwrap_err().message.contains("leaves no room"));
+        let low_gas = CometParams { block_max_gas: 1_000_000, ..CometParams::default() };
+        assert!(low_gas.check_fits(&limits).unwrap_err().message.contains("max_gas_per_tx"));
+        let unlimited = CometParams { block_max_gas: -1, ..CometParams::default() };
+        unlimited.check_fits(&limits).unwrap();
     }
 }

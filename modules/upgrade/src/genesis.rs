@@ -49,10 +49,13 @@ impl Genesis {
         Ok(())
     }
 
+    /// For a new chain that starts at height 1 (as every export does): a scheduled plan is not
+    /// carried over (its height counts the old chain's blocks; schedule it again on the new chain),
+    /// and the applied plans keep their names with height 0, so none can run twice.
     pub fn export(state: &impl StateRead) -> Result<Self, Error> {
         Ok(Self {
-            plan: state.upgrade_plan()?,
-            applied: state.applied_plans()?.into_iter().map(|(name, height)| AppliedPlan { name, height }).collect(),
+            plan: None,
+            applied: state.applied_plans()?.into_iter().map(|(name, _)| AppliedPlan { name, height: 0 }).collect(),
         })
     }
 }

@@ -142,6 +142,7 @@ impl App {
                 block_limits.max_gas
             );
         }
+        comet.check_supported().map_err(|e| anyhow!("genesis consensus_params: {}", e.message))?;
         let genesis = AppGenesis::from_json(app_state).map_err(|e| anyhow!("{}", e.message))?;
         genesis.auth.validate().map_err(|e| anyhow!("invalid genesis: {}", e.message))?;
         let empty = self.storage.snapshot(0);
@@ -298,7 +299,10 @@ impl App {
         // A refused tx never enters the mempool, so nothing it did (not even its fee and
         // sequence bump, which a failed message keeps in a block) may reach the mempool's state.
         let mut this_tx = Overlay::new(&mempool);
-        let outcome = run_tx(&mut this_tx, tx, mode, &ctx, &self.limits, &mut self.sigs, None);
+        // A tx that wants more gas than a block holds can never be included (CometBFT drops it):
+        // refuse it here, before its sequence bump reaches the mempool's state.
+        let mut block_gas = self.block_limits.gas().map(|limit| BlockGas { limit, used: 0 });
+        let outcome = run_tx(&mut this_tx, tx, mode, &ctx, &self.limits, &mut self.sigs, block_gas.as_mut());
         let (writes, _) = this_tx.into_parts();
         if outcome.is_ok() {
             apply(&mut mempool, writes, Vec::new()).expect("an unmetered overlay accepts every write");
