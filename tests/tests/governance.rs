@@ -1,6 +1,6 @@
 //! Governance on a 4-validator localnet, driven by the CLI: a parameter change passes with three
 //! of four validators voting Yes and the chain enforces it; a proposal voted NoWithVeto burns its
-//! deposit; a software upgrade is voted, every node stops at the plan height with the same app
+//! deposit; a change of CometBFT's params reaches every node's CometBFT; a software upgrade is voted, every node stops at the plan height with the same app
 //! hash, and the nodes restarted with a binary that has the plan's handler go on with nothing
 //! lost. The localnet's voting period is 10 seconds.
 
@@ -116,6 +116,36 @@ fn a_param_change_passes_with_three_of_four_and_a_vetoed_proposal_burns_its_depo
     assert!(!r.ok, "the chain enforces the new params");
     let out = r.json();
     assert_eq!((out["codespace"].as_str(), out["code"].as_u64()), (Some("token"), Some(5)), "{out}");
+
+    // CometBFT's own params, by the same road: the real CometBFT of every node applies the new
+    // block gas limit from the block after the one that ran the proposal.
+    let consensus = serde_json::json!([{
+        "@type": "/cosmos.consensus.v1.MsgUpdateParams",
+        "authority": gov,
+        "block": { "max_bytes": "4194304", "max_gas": "400000000" },
+        "evidence": { "max_age_num_blocks": "100000", "max_age_duration": "172800s", "max_bytes": "1048576" },
+        "validator": { "pub_key_types": ["ed25519"] },
+    }]);
+    let id = submit(&net, consensus, "Less block gas");
+    for node in 0..3 {
+        vote(&net, node, id, "yes");
+    }
+    assert_eq!(decided(&net, id), "PROPOSAL_STATUS_PASSED", "{}", proposal(&net, id));
+    for i in 0..4 {
+        let max_gas = net
+            .wait_until("CometBFT to apply the new params", Duration::from_secs(30), || {
+                let url = format!("{}/consensus_params", net.rpc_url(i));
+                let body = std::process::Command::new("curl").args(["-fsS", "--max-time", "5", &url]).output().ok()?;
+                let v: Value = serde_json::from_slice(&body.stdout).ok()?;
+                let gas = v["result"]["consensus_params"]["block"]["max_gas"].as_str()?.to_string();
+                (gas == "400000000").then_some(gas)
+            })
+            .unwrap();
+        assert_eq!(max_gas, "400000000", "node {i}");
+    }
+    let queried = net.cli(2, &["query", "consensus", "params", "--output", "json"]).unwrap().json();
+    assert_eq!(queried["block"]["max_gas"], "400000000", "{queried}");
+
     let h = net.height(0).unwrap();
     net.wait_for(&[0, 1, 2, 3], h + 2, Duration::from_secs(30)).unwrap();
     let hashes: Vec<String> = (0..4).map(|i| net.header_app_hashes(i, h, h).unwrap()[0].clone()).collect();
