@@ -7,64 +7,18 @@
 mod support;
 
 use prost::Message;
-use salus_gov::msgs::Wire;
-use salus_gov::GovMsg;
 use salus_proto::cosmos::upgrade::v1beta1 as proto;
 use salus_sdk::module::governance_authority;
 use salus_upgrade::{Plan, UpgradeMsg, UpgradeRead};
 use support::*;
 
-const MILLION: u128 = 1_000_000;
-
 fn chain() -> (TestChain, Vec<GenesisValidator>) {
-    let validators: Vec<GenesisValidator> = (11..14).map(|n| GenesisValidator::new(n, 100 * MILLION)).collect();
-    let mut builder = GenesisBuilder::new().fund(&key(1).address, 1_000 * MILLION);
-    for v in &validators {
-        builder = builder.validator(v);
-    }
-    let genesis = builder
-        .edit(|g| {
-            g.gov.params.voting_period_secs = 5;
-            g.gov.params.expedited_voting_period_secs = 2;
-        })
-        .build();
-    (TestChain::with_app_genesis(&genesis), validators)
+    gov_test_chain()
 }
 
 fn schedule(chain: &mut TestChain, validators: &[GenesisValidator], plan: Plan) {
-    let proposer = key(1);
     let upgrade = UpgradeMsg::SoftwareUpgrade { authority: governance_authority(), plan }.to_any();
-    let submit = GovMsg::SubmitProposal {
-        proposer: proposer.address,
-        messages: vec![upgrade],
-        initial_deposit: "10000000usalus".parse().unwrap(),
-        metadata: String::new(),
-        title: "Upgrade to v2".into(),
-        summary: "Switch binaries.".into(),
-        expedited: false,
-        wire: Wire::V1,
-    };
-    let out = chain.exec(&proposer, submit.to_any());
-    assert_code(&out, "", 0);
-    let id: u64 = out.events.iter().find_map(|e| e.get("proposal_id")).unwrap().parse().unwrap();
-    let votes: Vec<Vec<u8>> = validators
-        .iter()
-        .map(|v| {
-            let vote = GovMsg::Vote {
-                proposal_id: id,
-                voter: v.operator.address,
-                options: vec![salus_gov::WeightedOption {
-                    option: salus_gov::VoteOption::Yes,
-                    weight: salus_sdk::Dec::ONE,
-                }],
-                metadata: String::new(),
-                wire: Wire::V1,
-            };
-            sign(&v.operator, vec![vote.to_any()], &chain.staking_spec(&v.operator))
-        })
-        .collect();
-    chain.block(votes);
-    chain.blocks(6);
+    chain.pass_proposal(validators, vec![upgrade]);
 }
 
 #[test]

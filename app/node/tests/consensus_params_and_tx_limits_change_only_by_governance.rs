@@ -7,74 +7,23 @@
 mod support;
 
 use salus_consensus::{CometParams, ConsensusMsg, ConsensusRead};
-use salus_gov::msgs::Wire;
-use salus_gov::GovMsg;
 use salus_proto::Any;
 use salus_sdk::auth::{AuthParams, AuthParamsRead};
 use salus_sdk::module::governance_authority;
 use support::*;
 
-const MILLION: u128 = 1_000_000;
-
 fn chain() -> (TestChain, Vec<GenesisValidator>) {
-    let validators: Vec<GenesisValidator> = (11..14).map(|n| GenesisValidator::new(n, 100 * MILLION)).collect();
-    let mut builder = GenesisBuilder::new().fund(&key(1).address, 1_000 * MILLION);
-    for v in &validators {
-        builder = builder.validator(v);
-    }
-    let genesis = builder
-        .edit(|g| {
-            g.gov.params.voting_period_secs = 5;
-            g.gov.params.expedited_voting_period_secs = 2;
-        })
-        .build();
-    (TestChain::with_app_genesis(&genesis), validators)
+    gov_test_chain()
 }
 
 fn submit(chain: &mut TestChain, messages: Vec<Any>) -> salus_node::app::pipeline::TxOutcome {
-    let proposer = key(1);
-    let submit = GovMsg::SubmitProposal {
-        proposer: proposer.address,
-        messages,
-        initial_deposit: "10000000usalus".parse().unwrap(),
-        metadata: String::new(),
-        title: "Limits".into(),
-        summary: "Change the limits.".into(),
-        expedited: false,
-        wire: Wire::V1,
-    };
-    chain.exec(&proposer, submit.to_any())
+    chain.exec(&key(1), submit_proposal_msg(messages))
 }
 
 /// Passes a proposal of `messages`; returns the consensus updates of the block that ran it.
 fn pass(chain: &mut TestChain, validators: &[GenesisValidator], messages: Vec<Any>) -> Option<CometParams> {
-    let out = submit(chain, messages);
-    assert_code(&out, "", 0);
-    let id: u64 = out.events.iter().find_map(|e| e.get("proposal_id")).unwrap().parse().unwrap();
-    let votes: Vec<Vec<u8>> = validators
-        .iter()
-        .map(|v| {
-            let vote = GovMsg::Vote {
-                proposal_id: id,
-                voter: v.operator.address,
-                options: vec![salus_gov::WeightedOption {
-                    option: salus_gov::VoteOption::Yes,
-                    weight: salus_sdk::Dec::ONE,
-                }],
-                metadata: String::new(),
-                wire: Wire::V1,
-            };
-            sign(&v.operator, vec![vote.to_any()], &chain.staking_spec(&v.operator))
-        })
-        .collect();
-    chain.block(votes);
-    for _ in 0..10 {
-        chain.block(Vec::new());
-        if chain.block_events.iter().any(|e| e.get("proposal_result") == Some("proposal_passed")) {
-            return chain.consensus_updates.clone();
-        }
-    }
-    panic!("the proposal did not pass");
+    chain.pass_proposal(validators, messages);
+    chain.consensus_updates.clone()
 }
 
 #[test]
