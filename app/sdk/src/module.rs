@@ -127,6 +127,28 @@ pub fn check_authority(authority: &Address) -> Result<(), Error> {
     Ok(())
 }
 
+/// A router that routes nothing: for running one module's messages alone (unit tests, tools).
+/// Every call is refused with sdk code 6, never a panic.
+pub struct NoRouter;
+
+impl MsgRouter for NoRouter {
+    fn signers(&self, any: &Any) -> Result<Vec<Address>, Error> {
+        Err(no_route(any))
+    }
+
+    fn authority(&self, any: &Any) -> Result<Option<Address>, Error> {
+        Err(no_route(any))
+    }
+
+    fn execute(&self, _: &mut dyn StateWrite, _: &BlockCtx, any: &Any) -> Result<(), Error> {
+        Err(no_route(any))
+    }
+}
+
+fn no_route(any: &Any) -> Error {
+    Error::sdk(crate::SdkCode::UnknownRequest, format!("no router here: {} is not routed", any.type_url))
+}
+
 /// The block hooks a module has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hooks {

@@ -8,27 +8,11 @@ use salus_did::proof::{sign_bytes, Proof};
 use salus_did::state::{DidRead, Operation};
 use salus_did::{cli, DidError, DidModule, DidMsg, Genesis, Params, PublicKey};
 use salus_proto::salus::did::v1 as pb;
-use salus_proto::Any;
-use salus_sdk::module::governance_authority;
-use salus_sdk::{Address, BlockCtx, Error, Event, Module, Msg, MsgRouter, Overlay, SdkCode, StateWrite};
+use salus_sdk::module::{governance_authority, NoRouter};
+use salus_sdk::{Address, BlockCtx, Error, Event, Module, Msg, Overlay, SdkCode};
 use salus_store::{Changes, Storage};
 
 const CHAIN: &str = "salus-test-1";
-
-/// DID messages route nothing.
-struct NoRouter;
-
-impl MsgRouter for NoRouter {
-    fn signers(&self, _: &Any) -> Result<Vec<Address>, Error> {
-        unimplemented!("DID messages route nothing")
-    }
-    fn authority(&self, _: &Any) -> Result<Option<Address>, Error> {
-        unimplemented!("DID messages route nothing")
-    }
-    fn execute(&self, _: &mut dyn StateWrite, _: &BlockCtx, _: &Any) -> Result<(), Error> {
-        unimplemented!("DID messages route nothing")
-    }
-}
 
 struct Chain {
     _dir: tempfile::TempDir,

@@ -13,12 +13,10 @@ use salus_proto::cosmos::slashing::v1beta1 as slashing;
 use salus_proto::cosmos::staking::v1beta1 as staking;
 use salus_proto::tendermint_proto::google::protobuf::Duration;
 use salus_proto::Any;
-use salus_sdk::module::governance_authority;
 use salus_sdk::module::VoteInfo;
+use salus_sdk::module::{governance_authority, NoRouter};
 use salus_sdk::state::apply;
-use salus_sdk::{
-    Address, BlockCtx, BlockInfo, Coins, Error, Event, Module, Msg, MsgRouter, Overlay, SdkCode, StateWrite,
-};
+use salus_sdk::{Address, BlockCtx, BlockInfo, Coins, Error, Event, Module, Msg, Overlay, SdkCode};
 use salus_staking::params::{CosmosDistributionParams, DistributionParams, SlashingParams, StakingParams};
 use salus_staking::{
     hooks, invariants, Dec, DistributionError, DistributionModule, SlashingModule, StakingError, StakingModule,
@@ -28,21 +26,6 @@ use salus_testkit::*;
 use salus_token::TokenRead;
 
 const MILLION: u128 = 1_000_000;
-
-/// Staking messages route nothing.
-struct NoRouter;
-
-impl MsgRouter for NoRouter {
-    fn signers(&self, _: &Any) -> Result<Vec<Address>, Error> {
-        unimplemented!("staking messages route nothing")
-    }
-    fn authority(&self, _: &Any) -> Result<Option<Address>, Error> {
-        unimplemented!("staking messages route nothing")
-    }
-    fn execute(&self, _: &mut dyn StateWrite, _: &BlockCtx, _: &Any) -> Result<(), Error> {
-        unimplemented!("staking messages route nothing")
-    }
-}
 
 /// The context of the block after the chain's last one (blocks are one second apart).
 fn next_block(chain: &TestChain) -> BlockCtx {

@@ -6,26 +6,12 @@
 
 use salus_proto::salus::token::v1 as pb;
 use salus_proto::Any;
+use salus_sdk::module::NoRouter;
 use salus_sdk::module::{governance_authority, GenesisCtx};
-use salus_sdk::{Address, BlockCtx, Coins, Error, Event, Module, Msg, MsgRouter, Overlay, SdkCode, StateWrite};
+use salus_sdk::{Address, BlockCtx, Coins, Error, Event, Module, Msg, Overlay, SdkCode};
 use salus_store::Storage;
 use salus_token::genesis::{GenesisBalance, JsonCoin};
 use salus_token::{Genesis, Params, TokenError, TokenModule, TokenMsg, TokenRead, FEE_COLLECTOR};
-
-/// Token messages route nothing.
-struct NoRouter;
-
-impl MsgRouter for NoRouter {
-    fn signers(&self, _: &Any) -> Result<Vec<Address>, Error> {
-        unimplemented!("token messages route nothing")
-    }
-    fn authority(&self, _: &Any) -> Result<Option<Address>, Error> {
-        unimplemented!("token messages route nothing")
-    }
-    fn execute(&self, _: &mut dyn StateWrite, _: &BlockCtx, _: &Any) -> Result<(), Error> {
-        unimplemented!("token messages route nothing")
-    }
-}
 
 fn alice() -> Address {
     Address([1; 20])
