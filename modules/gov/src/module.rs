@@ -77,9 +77,16 @@ impl Module for GovModule {
         if held != owed {
             return Err(broken(format!("the governance account holds {held} but the live deposits are {owed}")));
         }
+        // Each proposal's deposits summed once (linear, not proposals x deposits).
+        let mut by_proposal: std::collections::BTreeMap<u64, Coins> = std::collections::BTreeMap::new();
+        for d in &deposits {
+            let sum = by_proposal.entry(d.proposal_id).or_default();
+            *sum = sum.checked_add(&d.amount)?;
+        }
+        let next_id = state.next_proposal_id()?;
         for (_, p) in state.prefix::<crate::Proposal>(keys::PROPOSAL_PREFIX)? {
             let live = p.in_deposit_period() || p.in_voting_period();
-            let sum = Coins::checked_sum(deposits.iter().filter(|d| d.proposal_id == p.id).map(|d| &d.amount))?;
+            let sum = by_proposal.get(&p.id).cloned().unwrap_or_default();
             if live && sum != p.total_deposit {
                 return Err(broken(format!(
                     "proposal {}: total deposit {} but deposits sum to {sum}",
@@ -92,7 +99,7 @@ impl Module for GovModule {
             if live && !is_queued(state, &p)? {
                 return Err(broken(format!("proposal {} is live but in no queue", p.id)));
             }
-            if p.id >= state.next_proposal_id()? {
+            if p.id >= next_id {
                 return Err(broken(format!("proposal {} is at or past the next id", p.id)));
             }
         }
