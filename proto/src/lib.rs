@@ -22,9 +22,19 @@ pub mod salus {
             include!(concat!(env!("OUT_DIR"), "/salus.auth.v1.rs"));
         }
     }
+    pub mod consent {
+        pub mod v1 {
+            include!(concat!(env!("OUT_DIR"), "/salus.consent.v1.rs"));
+        }
+    }
     pub mod did {
         pub mod v1 {
             include!(concat!(env!("OUT_DIR"), "/salus.did.v1.rs"));
+        }
+    }
+    pub mod records {
+        pub mod v1 {
+            include!(concat!(env!("OUT_DIR"), "/salus.records.v1.rs"));
         }
     }
     pub mod token {

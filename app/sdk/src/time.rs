@@ -3,6 +3,17 @@
 use borsh::{BorshDeserialize, BorshSerialize};
 
 use crate::context::BlockCtx;
+use crate::state::{StateRead, StateReadExt};
+
+/// Where the node keeps the time of the block being executed, then committed (written first in
+/// every FinalizeBlock), so that queries can answer "now" on block time.
+pub const BLOCK_TIME_KEY: &[u8] = b"node/block_time";
+
+/// The time of the last block written to `state` (0 before the first).
+pub fn stored_block_time(state: &(impl StateRead + ?Sized)) -> Time {
+    let (secs, nanos): (i64, u32) = state.get(BLOCK_TIME_KEY).ok().flatten().unwrap_or((0, 0));
+    Time { secs, nanos }
+}
 
 /// A point in block time.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, BorshSerialize, BorshDeserialize)]

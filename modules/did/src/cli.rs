@@ -394,6 +394,9 @@ pub enum QueryCmd {
     },
     /// The DID module's parameters.
     Params,
+    /// The nonce the DID's next actor proof must carry (`--as <did>` signs with it).
+    #[command(name = "action-nonce")]
+    ActionNonce { did: String },
 }
 
 pub struct QueryRequest {
@@ -418,6 +421,11 @@ impl QueryCmd {
                 QueryRequest { path: HISTORY_PATH, data: req.encode_to_vec() }
             }
             QueryCmd::Params => QueryRequest { path: PARAMS_PATH, data: Vec::new() },
+            QueryCmd::ActionNonce { did } => {
+                Did::parse("did", did)?;
+                let req = pb::QueryActionNonceRequest { did: did.clone() };
+                QueryRequest { path: crate::query::ACTION_NONCE_PATH, data: req.encode_to_vec() }
+            }
         })
     }
 
@@ -467,6 +475,10 @@ impl QueryCmd {
                     "versions": versions,
                     "pagination": { "next_key": next_key, "total": page.total.to_string() },
                 })
+            }
+            QueryCmd::ActionNonce { did } => {
+                let r = pb::QueryActionNonceResponse::decode(bytes)?;
+                serde_json::json!({ "did": did, "nonce": r.nonce.to_string() })
             }
             QueryCmd::Params => {
                 let p = pb::QueryParamsResponse::decode(bytes)?.params.unwrap_or_default();

@@ -28,6 +28,8 @@ pub enum DidError {
     UnsupportedKeyType = 13,
     DocumentTooLarge = 14,
     InvalidParams = 15,
+    /// An actor proof's nonce is not the DID's next action nonce (replayed or out of order).
+    WrongNonce = 16,
 }
 
 salus_sdk::error_codes!(DidError, NAME);

@@ -15,7 +15,7 @@
 use std::collections::BTreeSet;
 
 use salus_proto::salus::did::v1 as pb;
-use salus_sdk::{Error, StateRead, StateReadExt, StateWrite};
+use salus_sdk::{Error, StateRead, StateReadExt, StateWrite, StateWriteExt};
 use serde::{Deserialize, Serialize};
 
 use crate::document::Document;
@@ -40,6 +40,13 @@ pub struct Genesis {
 pub struct GenesisDid {
     pub id: String,
     pub versions: Vec<GenesisVersion>,
+    /// The DID's next action nonce (docs/did-method.md, "Acting as a DID"); absent when 0.
+    #[serde(default, skip_serializing_if = "is_zero", with = "json::string")]
+    pub action_nonce: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -297,6 +304,11 @@ impl Genesis {
                 state.put_did_version(&r.did, &meta, v)?;
             }
         }
+        for g in &self.dids {
+            if g.action_nonce > 0 {
+                state.put(crate::keys::nonce(&Did::parse("dids[].id", &g.id)?), &g.action_nonce)?;
+            }
+        }
         Ok(())
     }
 
@@ -318,7 +330,8 @@ impl Genesis {
                     document: GenesisDocument::of(&v.document),
                 })
                 .collect();
-            dids.push(GenesisDid { id, versions });
+            let action_nonce = state.action_nonce(&did)?;
+            dids.push(GenesisDid { id, versions, action_nonce });
         }
         Ok(Self { params: state.did_params()?, dids })
     }

@@ -6,9 +6,15 @@ use crate::method::Did;
 pub const PARAMS: &[u8] = b"did/params";
 pub const META_PREFIX: &[u8] = b"did/meta/";
 pub const VERSION_PREFIX: &[u8] = b"did/version/";
+pub const NONCE_PREFIX: &[u8] = b"did/nonce/";
 
 pub fn meta(did: &Did) -> Vec<u8> {
     [META_PREFIX, did.as_str().as_bytes()].concat()
+}
+
+/// The DID's next action nonce (`u64`), absent until its first action.
+pub fn nonce(did: &Did) -> Vec<u8> {
+    [NONCE_PREFIX, did.as_str().as_bytes()].concat()
 }
 
 pub fn versions_of(did: &Did) -> Vec<u8> {

@@ -2,6 +2,9 @@
 //! hospital, research group, AI model) has a W3C DID Core document that it controls, with every
 //! version kept and resolvable. Other modules ask [`DidRead`].
 
+pub mod abilities;
+pub mod act_cli;
+pub mod actor;
 pub mod cli;
 pub mod conformance;
 pub mod crypto;
@@ -20,6 +23,8 @@ pub mod proof;
 pub mod query;
 pub mod state;
 
+pub use abilities::ActAsDid;
+pub use actor::{Acting, ActorProof};
 pub use crypto::PublicKey;
 pub use document::{Document, MethodType, Relationship};
 pub use error::DidError;

@@ -11,6 +11,7 @@ use crate::state::{DidRead, Resolved, Timestamp};
 pub const RESOLVE_PATH: &str = "/salus.did.v1.Query/Resolve";
 pub const HISTORY_PATH: &str = "/salus.did.v1.Query/History";
 pub const PARAMS_PATH: &str = "/salus.did.v1.Query/Params";
+pub const ACTION_NONCE_PATH: &str = "/salus.did.v1.Query/ActionNonce";
 
 /// The DID Core representation the Resolve query's documents render to (its
 /// `did_resolution_metadata.content_type`, kept for gRPC clients). The JSON result of `resolve`
@@ -27,6 +28,10 @@ pub fn handle(state: &impl StateRead, path: &str, request: &[u8]) -> Option<Resu
         PARAMS_PATH => {
             state.did_params().map(|p| pb::QueryParamsResponse { params: Some(p.to_proto()) }.encode_to_vec())
         }
+        ACTION_NONCE_PATH => decode::<pb::QueryActionNonceRequest>(request)
+            .and_then(|r| Did::parse("did", &r.did))
+            .and_then(|did| state.action_nonce(&did))
+            .map(|nonce| pb::QueryActionNonceResponse { nonce }.encode_to_vec()),
         _ => return None,
     };
     Some(result)

@@ -127,6 +127,11 @@ pub trait DidRead: StateRead {
         }))
     }
 
+    /// The nonce the DID's next actor proof carries (0 before its first action).
+    fn action_nonce(&self, did: &Did) -> Result<u64, Error> {
+        Ok(self.get(&keys::nonce(did))?.unwrap_or(0))
+    }
+
     /// The current document of a DID that exists and is not deactivated.
     fn active_document(&self, did: &Did) -> Result<(DidMeta, Document), Error> {
         let meta = self

@@ -31,7 +31,7 @@ pub const AUTH_PARAMS_KEY: &[u8] = salus_sdk::auth::keys::PARAMS;
 const BLOCK_LIMITS_KEY: &[u8] = b"node/block_limits";
 /// The time of the last block (seconds, nanoseconds), so CheckTx and simulation judge
 /// time-bound rules (jail time, commission changes) by the chain's clock, not the wall clock.
-const BLOCK_TIME_KEY: &[u8] = b"node/block_time";
+use salus_sdk::time::BLOCK_TIME_KEY;
 
 /// Facts about the node that queries report (not consensus).
 #[derive(Clone, Debug, Default)]
@@ -371,7 +371,8 @@ pub fn unix_parts(t: tendermint::Time) -> (i64, u32) {
 
 /// The time of the last committed block (0 before the first).
 pub fn stored_block_time(state: &impl StateRead) -> (i64, u32) {
-    salus_sdk::StateReadExt::get(state, BLOCK_TIME_KEY).ok().flatten().unwrap_or((0, 0))
+    let t = salus_sdk::time::stored_block_time(state);
+    (t.secs, t.nanos)
 }
 
 /// Replaces the consensus part of `limits` (the tx limits and the transfer caps) with what
