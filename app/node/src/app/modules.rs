@@ -262,6 +262,7 @@ modules! {
         gov: Gov => salus_gov::GovModule,
         upgrade: Upgrade => salus_upgrade::UpgradeModule,
         consensus: Consensus => salus_consensus::ConsensusModule,
+        records: Records => salus_records::RecordsModule,
     ],
     // As Cosmos orders them: rewards for the last block's voters before liveness and evidence
     // change who is bonded.
