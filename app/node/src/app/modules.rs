@@ -263,6 +263,7 @@ modules! {
         upgrade: Upgrade => salus_upgrade::UpgradeModule,
         consensus: Consensus => salus_consensus::ConsensusModule,
         records: Records => salus_records::RecordsModule,
+        consent: Consent => salus_consent::ConsentModule,
     ],
     // As Cosmos orders them: rewards for the last block's voters before liveness and evidence
     // change who is bonded.

@@ -1,0 +1,269 @@
+//! One function per message: the acting DID's proof first (salus_did::ActAsDid), then what that
+//! DID may do, then the writes. Only the grantor changes a consent; only the organization that
+//! gave a role takes it back; any DID may ask for access, and every answer is logged.
+
+use salus_did::{ActAsDid, Acting, Did, DidRead};
+use salus_proto::salus::consent::v1 as pb;
+use salus_records::RecordRead;
+use salus_sdk::module::check_authority;
+use salus_sdk::time::Time;
+use salus_sdk::{Address, BlockCtx, Error, StateWrite};
+
+use crate::audit;
+use crate::error::ConsentError;
+use crate::evaluate::{decide, Asked, Request};
+use crate::events;
+use crate::params::Params;
+use crate::state::{ConsentRead, ConsentWrite};
+use crate::types::{
+    AccessGrant, Action, AuditEvent, Coding, Consent, Outcome, Period, Provision, Purpose, RoleGrant, Status, Terms,
+};
+use crate::validate::terms_from_proto;
+use crate::ConsentMsg;
+
+pub fn execute(state: &mut impl StateWrite, ctx: &BlockCtx, msg: &ConsentMsg) -> Result<(), Error> {
+    match msg {
+        ConsentMsg::Create { acting, terms, .. } => create(state, ctx, acting, terms),
+        ConsentMsg::Update { acting, id, version, terms, .. } => update(state, ctx, acting, *id, *version, terms),
+        ConsentMsg::Revoke { acting, id, version, .. } => revoke(state, ctx, acting, *id, *version),
+        ConsentMsg::GrantRole { acting, member, role, period, .. } => {
+            grant_role(state, ctx, acting, member, role, period)
+        }
+        ConsentMsg::RevokeRole { acting, member, role, .. } => revoke_role(state, ctx, acting, member, role),
+        ConsentMsg::Access { acting, record, action, purpose, .. } => {
+            access(state, ctx, acting, *record, *action, *purpose).map(|_| ())
+        }
+        ConsentMsg::UpdateParams { authority, params } => update_params(state, authority, params),
+    }
+}
+
+fn update_params(state: &mut impl StateWrite, authority: &Address, params: &Params) -> Result<(), Error> {
+    check_authority(authority)?;
+    state.set_consent_params(params)?;
+    state.emit(events::params_updated(authority, params));
+    Ok(())
+}
+
+/// The grantor of a consent about `subject`: the subject itself, or a controller of its DID (a
+/// guardian, a parent, a legal representative).
+fn check_grantor(state: &impl StateWrite, grantor: &Did, subject: &Did) -> Result<(), Error> {
+    let (_, doc) = state.active_document(subject)?;
+    if grantor == subject || doc.controllers().contains(grantor) {
+        return Ok(());
+    }
+    Err(ConsentError::NotAGrantor.with(format!(
+        "{grantor} may not grant for {subject}: only the subject or a controller of its DID (a guardian) may; add the guardian as a controller of the subject's DID"
+    )))
+}
+
+/// The records a consent names exist and are the subject's (a consent about another patient's
+/// record would never be read).
+fn check_records(state: &impl StateWrite, terms: &Terms) -> Result<(), Error> {
+    let mut stack: Vec<&Provision> = terms.provisions.iter().collect();
+    while let Some(p) = stack.pop() {
+        for id in &p.records {
+            match state.record(*id)? {
+                Some(r) if r.owner == terms.subject => {}
+                Some(_) => {
+                    return Err(ConsentError::InvalidConsent.with(format!(
+                        "record {id} is not {}'s: a consent names only its subject's records",
+                        terms.subject
+                    )))
+                }
+                None => return Err(ConsentError::NotFound.with(format!("record {id} does not exist"))),
+            }
+        }
+        stack.extend(p.provisions.iter());
+    }
+    Ok(())
+}
+
+fn create(state: &mut impl StateWrite, ctx: &BlockCtx, acting: &Acting, terms: &pb::ConsentTerms) -> Result<(), Error> {
+    let grantor = state.act_as(ctx, acting)?;
+    let params = state.consent_params()?;
+    let terms = terms_from_proto(terms, &params)?;
+    check_grantor(state, &grantor, &terms.subject)?;
+    check_records(state, &terms)?;
+    let listed = state.subject_consent_ids(&terms.subject)?.len();
+    if listed >= params.max_consents_per_subject as usize {
+        return Err(ConsentError::TooLarge.with(format!(
+            "{} already has {listed} draft or active consents, the most the params allow: revoke or update one instead",
+            terms.subject
+        )));
+    }
+    let id = state.next_consent_id()?;
+    state.set_next_consent_id(id.checked_add(1).ok_or_else(|| Error::internal("consent id overflow"))?)?;
+    let consent = Consent { id, version: 1, grantor, terms, time: Time::of(ctx), height: ctx.height };
+    state.put_consent(&consent, true)?;
+    state.emit(events::created(&consent));
+    Ok(())
+}
+
+/// The current version of a consent the acting DID granted, still open to change.
+fn current(state: &impl StateWrite, grantor: &Did, id: u64, version: u64) -> Result<Consent, Error> {
+    let c =
+        state.consent(id, None)?.ok_or_else(|| ConsentError::NotFound.with(format!("consent {id} does not exist")))?;
+    if c.grantor != *grantor {
+        return Err(ConsentError::Unauthorized.with(format!(
+            "consent {id} was granted by {}, not {grantor}: only its grantor may change it",
+            c.grantor
+        )));
+    }
+    if c.terms.status == Status::Inactive {
+        return Err(ConsentError::Revoked
+            .with(format!("consent {id} was revoked at version {}: create a new consent instead", c.version)));
+    }
+    if c.version != version {
+        return Err(ConsentError::WrongVersion.with(format!(
+            "consent {id} is at version {}, not {version}: query it again and give version {}",
+            c.version, c.version
+        )));
+    }
+    Ok(c)
+}
+
+fn update(
+    state: &mut impl StateWrite,
+    ctx: &BlockCtx,
+    acting: &Acting,
+    id: u64,
+    version: u64,
+    terms: &pb::ConsentTerms,
+) -> Result<(), Error> {
+    let grantor = state.act_as(ctx, acting)?;
+    let old = current(state, &grantor, id, version)?;
+    let terms = terms_from_proto(terms, &state.consent_params()?)?;
+    if terms.subject != old.terms.subject {
+        return Err(ConsentError::InvalidConsent.with(format!(
+            "terms.subject: consent {id} is about {}; a consent never changes subject: create a new one",
+            old.terms.subject
+        )));
+    }
+    check_records(state, &terms)?;
+    let consent = Consent { id, version: version + 1, grantor, terms, time: Time::of(ctx), height: ctx.height };
+    state.put_consent(&consent, true)?;
+    state.emit(events::updated(&consent));
+    Ok(())
+}
+
+fn revoke(state: &mut impl StateWrite, ctx: &BlockCtx, acting: &Acting, id: u64, version: u64) -> Result<(), Error> {
+    let grantor = state.act_as(ctx, acting)?;
+    let old = current(state, &grantor, id, version)?;
+    let terms = Terms { status: Status::Inactive, ..old.terms };
+    let consent = Consent { id, version: version + 1, grantor, terms, time: Time::of(ctx), height: ctx.height };
+    state.put_consent(&consent, false)?;
+    state.emit(events::revoked(&consent));
+    Ok(())
+}
+
+fn grant_role(
+    state: &mut impl StateWrite,
+    ctx: &BlockCtx,
+    acting: &Acting,
+    member: &Did,
+    role: &Coding,
+    period: &Period,
+) -> Result<(), Error> {
+    let organization = state.act_as(ctx, acting)?;
+    state.active_document(member)?;
+    if state.role_grant(member, role, &organization)?.is_none() {
+        let held = state.roles_of(member)?.len();
+        let max = state.consent_params()?.max_roles_per_member as usize;
+        if held >= max {
+            return Err(ConsentError::TooLarge
+                .with(format!("{member} already holds {held} roles, the most the params allow: revoke one first")));
+        }
+    }
+    let grant = RoleGrant { organization, member: member.clone(), role: role.clone(), period: *period };
+    state.put_role(&grant)?;
+    state.emit(events::role_granted(&grant));
+    Ok(())
+}
+
+fn revoke_role(
+    state: &mut impl StateWrite,
+    ctx: &BlockCtx,
+    acting: &Acting,
+    member: &Did,
+    role: &Coding,
+) -> Result<(), Error> {
+    let organization = state.act_as(ctx, acting)?;
+    if state.role_grant(member, role, &organization)?.is_none() {
+        return Err(ConsentError::NotFound.with(format!(
+            "{organization} gave {member} no role {}|{}: only the organization that gave a role revokes it",
+            role.system, role.code
+        )));
+    }
+    state.delete_role(member, role, &organization)?;
+    state.emit(events::role_revoked(&organization, member, role));
+    Ok(())
+}
+
+/// The chain decides on the record's owner's consents, logs the decision and, on permit, stores
+/// a grant that lasts `access_grant_secs`. A deny is a successful transaction: it is logged.
+pub fn access(
+    state: &mut impl StateWrite,
+    ctx: &BlockCtx,
+    acting: &Acting,
+    record_id: u64,
+    action: Action,
+    purpose: Purpose,
+) -> Result<AuditEvent, Error> {
+    let requester = state.act_as(ctx, acting)?;
+    let (record, asked) = asked_record(state, record_id)?;
+    let params = state.consent_params()?;
+    let consents = state.subject_consents(&record.owner)?;
+    let roles: Vec<RoleGrant> = state.roles_of(&requester)?;
+    let now = Time::of(ctx);
+    let request = Request { requester: &requester, roles: &roles, action, purpose, time: now, asked: &asked };
+    let gas = params.provision_gas;
+    let verdict = decide(&consents, &request, &mut |n| state.charge_gas(gas.saturating_mul(n), "consent provision"))?;
+    let event = AuditEvent {
+        id: 0,
+        requester: requester.clone(),
+        custodian: record.custodian.clone(),
+        subject: [0; 16],
+        record: record_id,
+        action,
+        purpose,
+        outcome: verdict.outcome,
+        consent: verdict.consent,
+        path: verdict.path,
+        obligations: verdict.obligations,
+        time: now,
+        height: ctx.height,
+    };
+    let id = audit::append(state, event.clone(), &record.owner)?;
+    let event = AuditEvent { id, subject: audit::pseudonym(&record.owner), ..event };
+    if let (Outcome::Permit, Some(consent)) = (event.outcome, event.consent) {
+        state.put_grant(&AccessGrant {
+            requester,
+            record: record_id,
+            action,
+            purpose,
+            expires: now.plus_secs(params.access_grant_secs),
+            consent,
+            obligations: event.obligations.clone(),
+        })?;
+    }
+    state.emit(events::access_decided(&event));
+    Ok(event)
+}
+
+/// A live record and what a decision knows of its data.
+pub fn asked_record(state: &impl salus_sdk::StateRead, id: u64) -> Result<(salus_records::Record, Asked), Error> {
+    let record = state.record(id)?.ok_or_else(|| ConsentError::NotFound.with(format!("record {id} does not exist")))?;
+    if record.status == salus_records::types::Status::Erased {
+        return Err(ConsentError::NotFound.with(format!("record {id} was erased: nothing is left to access")));
+    }
+    let current = &record.current;
+    let asked = Asked {
+        record: Some(id),
+        classes: current.categories.clone(),
+        confidentiality: current.confidentiality.clone(),
+        sensitivity: current.sensitivity.clone(),
+        data_time: Some(record.created),
+        data_period: Period::default(),
+    };
+    Ok((record, asked))
+}

@@ -1,0 +1,103 @@
+//! Consent module parameters: bounds on a consent's size and nesting (every provision evaluated
+//! costs gas), on a subject's consents and a member's roles (what one access decision reads), and
+//! how long an access grant lasts. Changed only through governance
+//! (`salus.consent.v1.MsgUpdateParams`).
+
+use borsh::{BorshDeserialize, BorshSerialize};
+use salus_proto::salus::consent::v1 as pb;
+use salus_sdk::Error;
+use serde::{Deserialize, Serialize};
+
+use crate::error::ConsentError;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Params {
+    pub max_provisions: u32,
+    pub max_depth: u32,
+    pub max_list_len: u32,
+    pub max_consents_per_subject: u32,
+    pub max_roles_per_member: u32,
+    #[serde(with = "salus_sdk::json::string")]
+    pub access_grant_secs: u64,
+    #[serde(with = "salus_sdk::json::string")]
+    pub provision_gas: u64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self {
+            max_provisions: 64,
+            max_depth: 4,
+            max_list_len: 32,
+            max_consents_per_subject: 32,
+            max_roles_per_member: 16,
+            access_grant_secs: 3600,
+            provision_gas: 200,
+        }
+    }
+}
+
+impl Params {
+    /// Ceilings governance cannot raise past: one access decision reads at most
+    /// max_consents_per_subject x max_provisions provisions and max_roles_per_member roles.
+    pub const CEILING: Params = Params {
+        max_provisions: 1024,
+        max_depth: 16,
+        max_list_len: 256,
+        max_consents_per_subject: 256,
+        max_roles_per_member: 256,
+        access_grant_secs: 30 * 24 * 3600,
+        provision_gas: 1_000_000,
+    };
+
+    pub fn validate(&self) -> Result<(), Error> {
+        let c = Self::CEILING;
+        let bounded = [
+            ("max_provisions", self.max_provisions as u64, c.max_provisions as u64),
+            ("max_depth", self.max_depth as u64, c.max_depth as u64),
+            ("max_list_len", self.max_list_len as u64, c.max_list_len as u64),
+            ("max_consents_per_subject", self.max_consents_per_subject as u64, c.max_consents_per_subject as u64),
+            ("max_roles_per_member", self.max_roles_per_member as u64, c.max_roles_per_member as u64),
+            ("access_grant_secs", self.access_grant_secs, c.access_grant_secs),
+        ];
+        for (name, v, max) in bounded {
+            if v == 0 || v > max {
+                return Err(
+                    ConsentError::InvalidParams.with(format!("consent params: {name} must be 1 to {max}, not {v}"))
+                );
+            }
+        }
+        if self.provision_gas == 0 || self.provision_gas > c.provision_gas {
+            return Err(ConsentError::InvalidParams.with(format!(
+                "consent params: provision_gas must be 1 to {} (every provision evaluated costs gas), not {}",
+                c.provision_gas, self.provision_gas
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn from_proto(p: &pb::Params) -> Self {
+        Self {
+            max_provisions: p.max_provisions,
+            max_depth: p.max_depth,
+            max_list_len: p.max_list_len,
+            max_consents_per_subject: p.max_consents_per_subject,
+            max_roles_per_member: p.max_roles_per_member,
+            access_grant_secs: p.access_grant_secs,
+            provision_gas: p.provision_gas,
+        }
+    }
+
+    pub fn to_proto(&self) -> pb::Params {
+        pb::Params {
+            max_provisions: self.max_provisions,
+            max_depth: self.max_depth,
+            max_list_len: self.max_list_len,
+            max_consents_per_subject: self.max_consents_per_subject,
+            max_roles_per_member: self.max_roles_per_member,
+            access_grant_secs: self.access_grant_secs,
+            provision_gas: self.provision_gas,
+        }
+    }
+}

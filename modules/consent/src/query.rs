@@ -1,0 +1,230 @@
+//! Read-only queries (`/salus.consent.v1.Query/...`), served by ABCI query and gRPC alike. Every
+//! list comes in pages; a decision reads what an access would (bounded by the params).
+
+use prost::Message;
+use salus_did::Did;
+use salus_proto::salus::consent::v1 as pb;
+use salus_records::Commitment;
+use salus_sdk::module::decode_request as decode;
+use salus_sdk::pagination::Page;
+use salus_sdk::time::stored_block_time;
+use salus_sdk::{Error, StateRead};
+
+use crate::audit::{pseudonym, window_start};
+use crate::error::ConsentError;
+use crate::evaluate::{decide, Asked, Request};
+use crate::handler::asked_record;
+use crate::keys;
+use crate::msgs::{parse_action, parse_purpose};
+use crate::state::ConsentRead;
+use crate::types::{Confidentiality, RoleGrant};
+use crate::validate::{coding_from_proto, period_from_proto, time_from_proto};
+
+pub const CONSENT_PATH: &str = "/salus.consent.v1.Query/Consent";
+pub const HISTORY_PATH: &str = "/salus.consent.v1.Query/History";
+pub const BY_SUBJECT_PATH: &str = "/salus.consent.v1.Query/ConsentsBySubject";
+pub const DECIDE_PATH: &str = "/salus.consent.v1.Query/Decide";
+pub const AUDIT_BY_SUBJECT_PATH: &str = "/salus.consent.v1.Query/AuditBySubject";
+pub const AUDIT_BY_REQUESTER_PATH: &str = "/salus.consent.v1.Query/AuditByRequester";
+pub const DISCLOSURES_PATH: &str = "/salus.consent.v1.Query/Disclosures";
+pub const ACCESS_GRANT_PATH: &str = "/salus.consent.v1.Query/AccessGrant";
+pub const ROLES_PATH: &str = "/salus.consent.v1.Query/Roles";
+pub const PARAMS_PATH: &str = "/salus.consent.v1.Query/Params";
+
+pub fn handle(state: &impl StateRead, path: &str, request: &[u8]) -> Option<Result<Vec<u8>, Error>> {
+    let result = match path {
+        CONSENT_PATH => decode(request).and_then(|r| consent(state, r)).map(|r| r.encode_to_vec()),
+        HISTORY_PATH => decode(request).and_then(|r| history(state, r)).map(|r| r.encode_to_vec()),
+        BY_SUBJECT_PATH => decode(request).and_then(|r| by_subject(state, r)).map(|r| r.encode_to_vec()),
+        DECIDE_PATH => decode(request).and_then(|r| decide_query(state, r)).map(|r| r.encode_to_vec()),
+        AUDIT_BY_SUBJECT_PATH => decode(request).and_then(|r| audit_by_subject(state, r)).map(|r| r.encode_to_vec()),
+        AUDIT_BY_REQUESTER_PATH => {
+            decode(request).and_then(|r| audit_by_requester(state, r)).map(|r| r.encode_to_vec())
+        }
+        DISCLOSURES_PATH => decode(request).and_then(|r| disclosures(state, r)).map(|r| r.encode_to_vec()),
+        ACCESS_GRANT_PATH => decode(request).and_then(|r| access_grant(state, r)).map(|r| r.encode_to_vec()),
+        ROLES_PATH => decode(request).and_then(|r| roles(state, r)).map(|r| r.encode_to_vec()),
+        PARAMS_PATH => {
+            state.consent_params().map(|p| pb::QueryParamsResponse { params: Some(p.to_proto()) }.encode_to_vec())
+        }
+        _ => return None,
+    };
+    Some(result)
+}
+
+fn consent(state: &impl StateRead, r: pb::QueryConsentRequest) -> Result<pb::QueryConsentResponse, Error> {
+    let version = (r.version != 0).then_some(r.version);
+    let c = state.consent(r.id, version)?.ok_or_else(|| match version {
+        Some(v) => ConsentError::NotFound.with(format!("consent {} has no version {v}", r.id)),
+        None => ConsentError::NotFound.with(format!("consent {} does not exist", r.id)),
+    })?;
+    Ok(pb::QueryConsentResponse { consent: Some(c.to_proto()) })
+}
+
+fn history(state: &impl StateRead, r: pb::QueryHistoryRequest) -> Result<pb::QueryHistoryResponse, Error> {
+    if state.latest_consent_version(r.id)?.is_none() {
+        return Err(ConsentError::NotFound.with(format!("consent {} does not exist", r.id)));
+    }
+    let (versions, page) = state.consent_history_page(r.id, &Page::from_request(r.pagination.as_ref())?)?;
+    Ok(pb::QueryHistoryResponse { versions: versions.iter().map(|c| c.to_proto()).collect(), pagination: Some(page) })
+}
+
+fn by_subject(
+    state: &impl StateRead,
+    r: pb::QueryConsentsBySubjectRequest,
+) -> Result<pb::QueryConsentsBySubjectResponse, Error> {
+    let subject = Did::parse("subject", &r.subject)?;
+    let (consents, page) = state.subject_consents_page(&subject, &Page::from_request(r.pagination.as_ref())?)?;
+    Ok(pb::QueryConsentsBySubjectResponse {
+        consents: consents.iter().map(|c| c.to_proto()).collect(),
+        pagination: Some(page),
+    })
+}
+
+fn commitments(field: &str, list: &[Vec<u8>]) -> Result<Vec<Commitment>, Error> {
+    if list.len() > 256 {
+        return Err(ConsentError::InvalidRequest.with(format!("{field}: at most 256 entries")));
+    }
+    list.iter().enumerate().map(|(i, c)| Commitment::from_bytes(&format!("{field}[{i}]"), c)).collect()
+}
+
+fn confidentiality(list: &[String]) -> Result<Vec<Confidentiality>, Error> {
+    list.iter()
+        .take(8)
+        .enumerate()
+        .map(|(i, c)| {
+            Confidentiality::parse(c).ok_or_else(|| {
+                ConsentError::InvalidRequest
+                    .with(format!("confidentiality[{i}]: `{c}` is not a v3 Confidentiality code (U, L, M, N, R, V)"))
+            })
+        })
+        .collect()
+}
+
+/// What an access would be answered now (or at `time`), without logging it. Roles given in the
+/// request are assumed besides those the requester holds on chain.
+fn decide_query(state: &impl StateRead, r: pb::QueryDecideRequest) -> Result<pb::QueryDecideResponse, Error> {
+    let requester = Did::parse("requester", &r.requester)?;
+    let action = parse_action(&r.action)?;
+    let purpose = parse_purpose(&r.purpose)?;
+    let time = match &r.time {
+        Some(t) => time_from_proto("time", t)?,
+        None => stored_block_time(state),
+    };
+    let mut sensitivity = commitments("sensitivity_commitments", &r.sensitivity_commitments)?;
+    let mut labels = confidentiality(&r.confidentiality)?;
+    let (subject, asked) = if r.record != 0 {
+        let (record, mut asked) = asked_record(state, r.record)?;
+        if !r.subject.is_empty() && Did::parse("subject", &r.subject)? != record.owner {
+            return Err(ConsentError::InvalidRequest.with(format!(
+                "record {} is {}'s, not {}: leave subject empty or give its owner",
+                r.record, record.owner, r.subject
+            )));
+        }
+        asked.sensitivity.append(&mut sensitivity);
+        asked.confidentiality.append(&mut labels);
+        (record.owner, asked)
+    } else {
+        let subject = Did::parse("subject", &r.subject)?;
+        let class = Commitment::from_bytes("class_commitment", &r.class_commitment)
+            .map_err(|e| Error { message: format!("{} (ask about a record, or a data class)", e.message), ..e })?;
+        let asked = Asked {
+            record: None,
+            classes: vec![class],
+            confidentiality: labels,
+            sensitivity,
+            data_time: None,
+            data_period: period_from_proto("data_period", r.data_period.as_ref())?,
+        };
+        (subject, asked)
+    };
+    if r.roles.len() > 64 {
+        return Err(ConsentError::InvalidRequest.with("roles: at most 64 assumed roles"));
+    }
+    let mut roles: Vec<RoleGrant> = state.roles_of(&requester)?;
+    for (i, g) in r.roles.iter().enumerate() {
+        let field = format!("roles[{i}]");
+        let role = g
+            .role
+            .as_ref()
+            .ok_or_else(|| ConsentError::InvalidRole.with(format!("{field}.role is missing")))
+            .and_then(|c| coding_from_proto(&format!("{field}.role"), c))?;
+        roles.push(RoleGrant {
+            organization: Did::parse(&format!("{field}.organization"), &g.organization)?,
+            member: requester.clone(),
+            role,
+            period: period_from_proto(&format!("{field}.period"), g.period.as_ref())?,
+        });
+    }
+    let consents = state.subject_consents(&subject)?;
+    let request = Request { requester: &requester, roles: &roles, action, purpose, time, asked: &asked };
+    let verdict = decide(&consents, &request, &mut |_| Ok(()))?;
+    let (consent_id, consent_version) = verdict.consent.unwrap_or((0, 0));
+    Ok(pb::QueryDecideResponse {
+        decision: verdict.outcome.name().to_string(),
+        consent_id,
+        consent_version,
+        provision_path: verdict.path,
+        obligations: verdict.obligations.iter().map(|o| o.to_proto()).collect(),
+        time: Some(crate::proto::timestamp(time)),
+    })
+}
+
+fn audit_response(
+    page: (Vec<crate::types::AuditEvent>, salus_proto::cosmos::base::query::v1beta1::PageResponse),
+) -> pb::QueryAuditResponse {
+    pb::QueryAuditResponse { events: page.0.iter().map(|e| e.to_proto()).collect(), pagination: Some(page.1) }
+}
+
+fn audit_by_subject(
+    state: &impl StateRead,
+    r: pb::QueryAuditBySubjectRequest,
+) -> Result<pb::QueryAuditResponse, Error> {
+    let subject = Did::parse("subject", &r.subject)?;
+    let page = Page::from_request(r.pagination.as_ref())?;
+    Ok(audit_response(state.audit_page(&keys::audit_by_subject_of(&pseudonym(&subject)), &page)?))
+}
+
+fn audit_by_requester(
+    state: &impl StateRead,
+    r: pb::QueryAuditByRequesterRequest,
+) -> Result<pb::QueryAuditResponse, Error> {
+    let requester = Did::parse("requester", &r.requester)?;
+    let page = Page::from_request(r.pagination.as_ref())?;
+    Ok(audit_response(state.audit_page(&keys::audit_by_requester_of(&requester), &page)?))
+}
+
+/// The accounting of disclosures: the index holds only accountable permits, by time, so the
+/// window (six years before the queried block's time) is one range of it. Pages go by key.
+fn disclosures(state: &impl StateRead, r: pb::QueryDisclosuresRequest) -> Result<pb::QueryAuditResponse, Error> {
+    let subject = Did::parse("subject", &r.subject)?;
+    let p = pseudonym(&subject);
+    let mut page = Page::from_request(r.pagination.as_ref())?;
+    if page.offset > 0 {
+        return Err(ConsentError::InvalidRequest
+            .with("pagination.offset: the accounting of disclosures pages by key: continue from next_key"));
+    }
+    let from = window_start(stored_block_time(state));
+    let prefix = keys::disclosures_of(&p);
+    let start = keys::disclosure_time(&p, from)[prefix.len()..].to_vec();
+    if !page.reverse && page.key < start {
+        page.key = start;
+    }
+    let (events, resp) = state.audit_page(&prefix, &page)?;
+    // Newest first, a page may reach below the window: what lies there is not listed.
+    let events = events.into_iter().filter(|e| e.time.secs >= from).collect();
+    Ok(audit_response((events, resp)))
+}
+
+fn access_grant(state: &impl StateRead, r: pb::QueryAccessGrantRequest) -> Result<pb::QueryAccessGrantResponse, Error> {
+    let requester = Did::parse("requester", &r.requester)?;
+    let now = stored_block_time(state);
+    let grant = state.access_grant(&requester, r.record)?.filter(|g| now < g.expires);
+    Ok(pb::QueryAccessGrantResponse { grant: grant.map(|g| g.to_proto()) })
+}
+
+fn roles(state: &impl StateRead, r: pb::QueryRolesRequest) -> Result<pb::QueryRolesResponse, Error> {
+    let member = Did::parse("member", &r.member)?;
+    let (roles, page) = state.roles_page(&member, &Page::from_request(r.pagination.as_ref())?)?;
+    Ok(pb::QueryRolesResponse { roles: roles.iter().map(|g| g.to_proto()).collect(), pagination: Some(page) })
+}
