@@ -4,6 +4,7 @@ mod bench;
 mod ctx;
 mod did;
 mod export;
+mod fhir;
 mod init;
 mod keys;
 mod localnet;
@@ -53,6 +54,9 @@ enum Command {
     /// Sign data with a DID key, and verify it against the key the chain resolves.
     #[command(subcommand)]
     Did(did::DidCmd),
+    /// HL7 FHIR: import consents from FHIR R4/R5 Consent resources; export consents and the audit log.
+    #[command(subcommand)]
+    Fhir(fhir::FhirCmd),
     /// Show the node's status: network, latest block and app hash, sync state.
     Status(query::StatusArgs),
     /// Measure the app in process: pre-signed transfers, block by block, and print a table.
@@ -104,6 +108,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Tx(a) => tx::run(&node_home(), *a, sub),
         Command::Query(a) => query::run(&node_home(), a, sub),
         Command::Did(c) => did::run(&node_home(), c),
+        Command::Fhir(c) => fhir::run(&node_home(), c),
         Command::Status(a) => runtime()?.block_on(query::status(a)),
         Command::Bench(a) => bench::run(a),
         Command::Localnet(cmd) => {

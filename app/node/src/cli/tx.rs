@@ -82,11 +82,23 @@ fn percent(s: &str) -> Result<u64> {
 
 /// `salusd tx <module> ...`: `matches` are those of `tx`.
 pub fn run(home: &Home, f: TxArgs, matches: &ArgMatches) -> Result<()> {
+    let (module, module_matches) = matches.subcommand().ok_or_else(|| anyhow!("name a module: salusd tx --help"))?;
+    run_with(home, f, |ctx| {
+        modules::cli_tx(module, module_matches, ctx)
+            .ok_or_else(|| anyhow!("no module `{module}`: salusd tx --help lists them"))?
+    })
+}
+
+/// Signs and broadcasts what `build` makes with the context of these flags (the node's other
+/// commands that send a tx, such as `salusd fhir import`, use it as `tx` does).
+pub fn run_with(
+    home: &Home,
+    f: TxArgs,
+    build: impl FnOnce(&NodeCtx) -> Result<(salus_sdk::cli::TxRequest, GasPolicy)>,
+) -> Result<()> {
     let chain_id = ctx::chain_id(home, f.chain_id.clone())?;
     let ctx = NodeCtx::new(home, &f.node, Some(chain_id.clone()), 0)?;
-    let (module, module_matches) = matches.subcommand().ok_or_else(|| anyhow!("name a module: salusd tx --help"))?;
-    let (request, policy) = modules::cli_tx(module, module_matches, &ctx)
-        .ok_or_else(|| anyhow!("no module `{module}`: salusd tx --help lists them"))??;
+    let (request, policy) = build(&ctx)?;
     let from = ctx.ring.resolve(&request.signer)?;
     // `--gas` and `--gas-adjustment`, else the module's policy.
     let (default_gas, default_adjustment) = match policy {

@@ -126,7 +126,7 @@ pub(super) fn status(path: &str, code: &str) -> Result<Status> {
         "active" => Ok(Status::Active),
         "inactive" => Err(FhirError::new(
             path,
-            "an inactive consent never applies and the chain writes no inactive consent: import the consents that are active, then revoke one on chain (salusd tx consent revoke-consent)",
+            "an inactive consent never applies and the chain writes no inactive consent: import the consents that are active, then revoke one on chain (salusd tx consent revoke <id>)",
         )),
         other => Err(FhirError::new(
             path,

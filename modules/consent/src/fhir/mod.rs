@@ -22,6 +22,7 @@ mod r4;
 mod r5;
 mod refs;
 mod time;
+pub mod wire;
 
 #[cfg(test)]
 mod tests;
@@ -33,6 +34,7 @@ pub use export::{export_consent_r4, export_consent_r5, Vocabulary};
 pub use import::{import_consent, FhirVersion, Imported};
 pub use refs::RefMap;
 pub use time::{format_date, format_datetime, parse_period_end, parse_period_start};
+pub use wire::{audit_event_from_proto, consent_from_proto};
 
 /// Why a resource cannot be imported (or a consent exported): where, and what to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
