@@ -214,9 +214,9 @@ impl TxCmd {
         }
     }
 
-    /// The unsigned message (`signer` the payer, no actor proof), as `Any`-able protobuf, for
-    /// every command but update and revoke, whose `version` may need the node ([`TxCmd::build`]).
-    /// `version` is the consent's current version for update and revoke.
+    /// The message before its actor proof, `signer` the payer; `version` is the consent's
+    /// current version for update and revoke (asked of the node by [`TxCmd::build`] unless
+    /// `--version` gives it).
     pub fn unsigned(&self, signer: &str, version: u64) -> anyhow::Result<Unsigned> {
         let signer = signer.to_string();
         Ok(match self {
@@ -256,7 +256,7 @@ impl TxCmd {
         })
     }
 
-    /// The consent whose current version the command needs from the node: update and revoke
+    /// The consent whose current version the command asks the node for: update and revoke
     /// without `--version`.
     pub fn version_to_fetch(&self) -> Option<u64> {
         match self {
@@ -278,11 +278,17 @@ impl TxCmd {
         let act = self.act();
         act.parsed_did()?;
         let (payer, signer) = act.payer(ctx)?;
-        let version = match self.version_to_fetch() {
-            Some(id) => current_version(ctx, id)?,
-            None => self.given_version(),
-        };
-        let any = match self.unsigned(&payer.to_string(), version)? {
+        // The file and flags are read and checked before anything is asked of the node.
+        let mut unsigned = self.unsigned(&payer.to_string(), self.given_version())?;
+        if let Some(id) = self.version_to_fetch() {
+            let current = current_version(ctx, id)?;
+            match &mut unsigned {
+                Unsigned::Update(m) => m.version = current,
+                Unsigned::Revoke(m) => m.version = current,
+                _ => {}
+            }
+        }
+        let any = match unsigned {
             Unsigned::Create(m) => to_any(&act.sign(ctx, m, |m| &mut m.actor)?),
             Unsigned::Update(m) => to_any(&act.sign(ctx, m, |m| &mut m.actor)?),
             Unsigned::Revoke(m) => to_any(&act.sign(ctx, m, |m| &mut m.actor)?),
@@ -342,7 +348,7 @@ pub struct DecideArgs {
     pub record: Option<u64>,
     /// A data class instead of a record, as SYSTEM|CODE (committed with --commitment-key;
     /// give --subject too).
-    #[arg(long, value_name = "SYSTEM|CODE", requires = "commitment_key")]
+    #[arg(long, value_name = "SYSTEM|CODE", requires = "commitment_key", requires = "subject")]
     pub class: Option<String>,
     /// A file holding the subject's commitment key (64 hex digits), for --class and --sensitivity.
     #[arg(long, value_name = "FILE")]
@@ -863,7 +869,7 @@ mod tests {
         assert_eq!(create.version_to_fetch(), None);
         let Unsigned::Create(m) = create.unsigned("salus1payer", 0).unwrap() else { panic!() };
         assert_eq!(m.signer, "salus1payer");
-        assert_eq!(m.terms.as_ref().unwrap().provisions[0].class_commitments, [commitment.clone()]);
+        assert_eq!(m.terms.as_ref().unwrap().provisions[0].class_commitments, [commitment]);
         let e =
             tx(&["create", "--file", terms, "--as", &subject, "--key", "pat"]).unwrap().unsigned("s", 0).unwrap_err();
         assert!(format!("{e:#}").contains("--commitment-key"), "{e:#}");
@@ -1111,7 +1117,8 @@ mod tests {
         };
         assert!(decide(&[]).is_err(), "a record or a class");
         assert!(decide(&["--record", "1", "--class", "a|b", "--commitment-key", key]).is_err());
-        assert!(decide(&["--class", "a|b"]).is_err(), "a class needs the key");
+        assert!(decide(&["--class", "a|b", "--subject", &subject]).is_err(), "a class needs the key");
+        assert!(decide(&["--class", "a|b", "--commitment-key", key]).is_err(), "a class needs the subject");
         assert!(decide(&["--record", "1", "--sensitivity", "a|b"]).is_err(), "a sensitivity needs the key");
         for (extra, says) in [
             (vec!["--record", "1", "--confidentiality", "X"], "U, L, M, N, R or V"),
@@ -1119,8 +1126,11 @@ mod tests {
             (vec!["--record", "1", "--role", "nobody=a|b"], "organization"),
             (vec!["--record", "1", "--time", "2026-03-01"], "--time"),
             (vec!["--record", "1", "--subject", "x"], "--subject"),
-            (vec!["--class", "nocode", "--commitment-key", key], "--class `nocode`"),
-            (vec!["--class", "a|b", "--commitment-key", "/nonexistent/key"], "commitment key file"),
+            (vec!["--class", "nocode", "--commitment-key", key, "--subject", &subject], "--class `nocode`"),
+            (
+                vec!["--class", "a|b", "--commitment-key", "/nonexistent/key", "--subject", &subject],
+                "commitment key file",
+            ),
         ] {
             let e = format!("{:#}", decide(&extra).unwrap().request().unwrap_err());
             assert!(e.contains(says), "{extra:?}: {e}");
