@@ -54,7 +54,7 @@ pub fn free_ports(n: usize) -> Vec<u16> {
 pub fn run_salusd(home: &Path, rpc: &str, args: &[&str]) -> Result<CliResult> {
     let mut cmd = Command::new(salusd_bin());
     cmd.args(args).arg("--home").arg(home).stdin(Stdio::null());
-    if matches!(args.first(), Some(&"tx") | Some(&"query") | Some(&"status") | Some(&"did")) {
+    if matches!(args.first(), Some(&"tx") | Some(&"query") | Some(&"status") | Some(&"did") | Some(&"fhir")) {
         cmd.args(["--node", rpc]);
     }
     let out: Output = cmd.output()?;
