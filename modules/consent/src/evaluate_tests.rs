@@ -314,8 +314,8 @@ fn draft_and_inactive_consents_do_not_apply() {
     let draft = consent(1, Status::Draft, Decision::Deny, Period::default(), everything());
     let inactive = consent(2, Status::Inactive, Decision::Deny, Period::default(), everything());
     let permit_all = active(3, Decision::Permit, everything());
-    check(&[draft.clone()], vec![("a draft alone", ask(&anyone), no_consent())]);
-    check(&[inactive.clone()], vec![("a revoked consent alone", ask(&anyone), no_consent())]);
+    check(std::slice::from_ref(&draft), vec![("a draft alone", ask(&anyone), no_consent())]);
+    check(std::slice::from_ref(&inactive), vec![("a revoked consent alone", ask(&anyone), no_consent())]);
     check(
         &[draft, inactive, permit_all],
         vec![("draft and revoked denies do not override an active permit", ask(&anyone), permitted(3, &[]))],

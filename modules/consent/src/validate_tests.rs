@@ -106,7 +106,7 @@ fn decisions_must_alternate() {
 /// `levels` provisions nested in one another under a permit base, built without recursion.
 fn nested_proto(levels: usize) -> pb::ConsentTerms {
     let mut p = proto_terms();
-    let decision = |level: usize| if level % 2 == 0 { "deny" } else { "permit" };
+    let decision = |level: usize| if level.is_multiple_of(2) { "deny" } else { "permit" };
     let mut node = pb::Provision { decision: decision(levels - 1).into(), ..Default::default() };
     for level in (0..levels - 1).rev() {
         node = pb::Provision { decision: decision(level).into(), provisions: vec![node], ..Default::default() };
@@ -144,8 +144,8 @@ fn nesting_and_size_are_bounded() {
     // The same for domain terms.
     // Level 9,999 (odd) permits; top-level ones (level 0) deny under the permit base.
     let mut node = Provision::any(Decision::Permit);
-    for level in (0..9_999).rev() {
-        let mut parent = Provision::any(if level % 2 == 0 { Decision::Deny } else { Decision::Permit });
+    for level in (0..9_999usize).rev() {
+        let mut parent = Provision::any(if level.is_multiple_of(2) { Decision::Deny } else { Decision::Permit });
         parent.provisions = vec![node];
         node = parent;
     }
