@@ -18,7 +18,7 @@ use crate::keys;
 use crate::msgs::{parse_action, parse_purpose};
 use crate::state::ConsentRead;
 use crate::types::{Confidentiality, RoleGrant};
-use crate::validate::{coding_from_proto, period_from_proto, time_from_proto};
+use crate::validate::{coding_from_proto, period_from_proto, period_with, time_from_proto};
 
 pub const CONSENT_PATH: &str = "/salus.consent.v1.Query/Consent";
 pub const HISTORY_PATH: &str = "/salus.consent.v1.Query/History";
@@ -134,7 +134,7 @@ fn decide_query(state: &impl StateRead, r: pb::QueryDecideRequest) -> Result<pb:
             confidentiality: labels,
             sensitivity,
             data_time: None,
-            data_period: period_from_proto("data_period", r.data_period.as_ref())?,
+            data_period: period_with("data_period", r.data_period.as_ref(), ConsentError::InvalidRequest)?,
         };
         (subject, asked)
     };

@@ -31,11 +31,11 @@ pub struct TxArgs {
     #[arg(long, global = true)]
     fees: Option<String>,
     /// Gas limit, or `auto` to simulate first (default: 200000; `auto` for staking,
-    /// distribution and slashing, whose messages write more state).
+    /// distribution, slashing, gov, upgrade and consent, whose messages write or read more state).
     #[arg(long, global = true)]
     gas: Option<String>,
-    /// Multiplier on the simulated gas with --gas auto (default 1.3; 1.5 for staking, distribution
-    /// and slashing, whose messages also pay out rewards that accrue between simulation and block).
+    /// Multiplier on the simulated gas with --gas auto (default 1.3; 1.5 for the modules whose gas
+    /// is `auto`: rewards accrue, and consents change, between simulation and block).
     #[arg(long, global = true)]
     gas_adjustment: Option<String>,
     /// Gas prices to compute the fee from, e.g. 0.025usalus.
