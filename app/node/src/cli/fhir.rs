@@ -284,3 +284,26 @@ fn query_audit(ctx: &NodeCtx, subject: &Did, limit: Option<u64>) -> Result<Vec<s
     }
     Ok(events)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn coding(system: &str, code: &str, display: Option<&str>) -> FhirCoding {
+        FhirCoding { system: system.into(), code: code.into(), display: display.map(String::from) }
+    }
+
+    #[test]
+    fn vocabulary_out_adds_to_what_the_file_holds_each_coding_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vocabulary.json");
+        let hiv = coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "HIV", Some("HIV/AIDS"));
+        let obs = coding("http://hl7.org/fhir/resource-types", "Observation", None);
+        write_vocabulary(&path, &[hiv.clone()]).unwrap();
+        write_vocabulary(&path, &[obs.clone(), hiv.clone()]).unwrap();
+        assert_eq!(read_vocabulary(&path).unwrap(), vec![obs, hiv]);
+        std::fs::write(&path, "{\"not\": \"a list\"}").unwrap();
+        let e = read_vocabulary(&path).unwrap_err().to_string();
+        assert!(e.contains("a vocabulary is a JSON list of codings"), "{e}");
+    }
+}
