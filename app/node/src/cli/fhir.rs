@@ -299,7 +299,7 @@ mod tests {
         let path = dir.path().join("vocabulary.json");
         let hiv = coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "HIV", Some("HIV/AIDS"));
         let obs = coding("http://hl7.org/fhir/resource-types", "Observation", None);
-        write_vocabulary(&path, &[hiv.clone()]).unwrap();
+        write_vocabulary(&path, std::slice::from_ref(&hiv)).unwrap();
         write_vocabulary(&path, &[obs.clone(), hiv.clone()]).unwrap();
         assert_eq!(read_vocabulary(&path).unwrap(), vec![obs, hiv]);
         std::fs::write(&path, "{\"not\": \"a list\"}").unwrap();
