@@ -67,7 +67,11 @@ pub fn import_consent(resource: &Value, refs: &RefMap, key: &CommitmentKey) -> R
     } else {
         None
     });
-    let r5 = R5_ONLY.iter().find(|k| o.has(k));
+    let r5 = R5_ONLY.iter().find(|k| o.has(k)).or(if matches!(resource.get("provision"), Some(Value::Array(_))) {
+        Some(&"provision")
+    } else {
+        None
+    });
     let mut ctx = Ctx { refs, key, vocabulary: BTreeSet::new() };
     let (version, terms, grantor) = match (r4, r5) {
         (Some(a), Some(b)) => {

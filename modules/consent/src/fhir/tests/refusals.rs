@@ -343,6 +343,12 @@ fn versions_are_told_apart_and_never_mixed() {
     refused("opt-in-r4.json", set("/resourceType", json!("Patient")), "Consent.resourceType", "only a Consent");
     let e = import_consent(&json!({ "resourceType": "Consent", "status": "active" }), &refs(), &key()).unwrap_err();
     assert_eq!(e.path, "Consent");
+    // A provision array is R5's: without a decision, R5's rules speak.
+    let mut v = fixture("denied-practitioner-r5.json");
+    for k in ["decision", "date", "grantor", "subject"] {
+        v.as_object_mut().unwrap().remove(k);
+    }
+    assert_eq!(import_consent(&v, &refs(), &key()).unwrap_err().path, "Consent.subject");
     let e = import_consent(&json!([1]), &refs(), &key()).unwrap_err();
     assert!(e.message.contains("object"), "{e}");
 }
