@@ -24,6 +24,8 @@ pub struct World {
     pub clinic: DidActor,
     pub stranger: DidActor,
     pub key: CommitmentKey,
+    /// Every event of every tx run and block made through the World's helpers.
+    pub seen: Vec<salus_sdk::Event>,
 }
 
 impl World {
@@ -38,12 +40,16 @@ impl World {
         let hospital = DidActor::new(12);
         let clinic = DidActor::new(13);
         let stranger = DidActor::new(14);
-        guardian.create(&mut chain, &payer, &[]);
-        patient.create(&mut chain, &payer, &[&guardian.did]);
-        for d in [&hospital, &clinic, &stranger] {
-            d.create(&mut chain, &payer, &[]);
+        let mut seen = Vec::new();
+        let creates = [(&guardian, vec![]), (&patient, vec![&guardian.did])]
+            .into_iter()
+            .chain([&hospital, &clinic, &stranger].map(|d| (d, vec![])));
+        for (d, controllers) in creates {
+            let out = chain.exec(&payer, d.create_msg(&payer, &controllers));
+            assert!(out.is_ok(), "creating {}: {out:?}", d.did);
+            seen.extend(out.events.into_iter().chain(chain.block_events.iter().cloned()));
         }
-        World { chain, payer, patient, guardian, hospital, clinic, stranger, key: CommitmentKey([7; 32]) }
+        World { chain, payer, patient, guardian, hospital, clinic, stranger, key: CommitmentKey([7; 32]), seen }
     }
 
     pub fn now_secs(&self) -> i64 {
@@ -52,7 +58,19 @@ impl World {
 
     /// Anchors a record of the patient held by the hospital, with the given category and labels.
     pub fn anchor(&mut self, category: (&str, &str), confidentiality: &[&str], sensitivity: &[(&str, &str)]) -> u64 {
-        let content = rpb::RecordContent {
+        let content = self.content(category, confidentiality, sensitivity);
+        self.anchor_content(content)
+    }
+
+    /// A record's content with its category and sensitivity labels committed under the patient's
+    /// key (the locator is `vault://hospital/objects/1f3a`; change it to tell records apart).
+    pub fn content(
+        &self,
+        category: (&str, &str),
+        confidentiality: &[&str],
+        sensitivity: &[(&str, &str)],
+    ) -> rpb::RecordContent {
+        rpb::RecordContent {
             content_hash: "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy".into(),
             size: 2048,
             locator: "vault://hospital/objects/1f3a".into(),
@@ -60,7 +78,11 @@ impl World {
             category_commitments: vec![self.key.commit(category.0, category.1).0.to_vec()],
             confidentiality: confidentiality.iter().map(|c| c.to_string()).collect(),
             sensitivity_commitments: sensitivity.iter().map(|(s, c)| self.key.commit(s, c).0.to_vec()).collect(),
-        };
+        }
+    }
+
+    /// Anchors a record of the patient held by the hospital with this content; returns its id.
+    pub fn anchor_content(&mut self, content: rpb::RecordContent) -> u64 {
         let msg = rpb::MsgAnchorRecord {
             signer: self.payer.address.to_string(),
             actor: None,
@@ -68,9 +90,84 @@ impl World {
             custodian: self.hospital.did.to_string(),
             content: Some(content),
         };
-        let out = self.patient.exec(&mut self.chain, &self.payer, msg, |m| &mut m.actor);
+        let out = self.exec_as(Who::Patient, msg, |m| &mut m.actor);
         assert!(out.is_ok(), "anchor: {out:?}");
         event_u64(&out, "record_anchored", "id")
+    }
+
+    /// Erases (crypto-shreds) a record, as its owner.
+    pub fn erase(&mut self, record: u64) -> TxOutcome {
+        let msg = rpb::MsgEraseRecord { signer: self.payer.address.to_string(), actor: None, id: record };
+        self.exec_as(Who::Patient, msg, |m| &mut m.actor)
+    }
+
+    /// `organization` gives `member` a role.
+    pub fn grant_role(
+        &mut self,
+        organization: Who,
+        member: &Did,
+        role: pb::Coding,
+        period: Option<pb::Period>,
+    ) -> TxOutcome {
+        let msg = pb::MsgGrantRole {
+            signer: self.payer.address.to_string(),
+            actor: None,
+            member: member.to_string(),
+            role: Some(role),
+            period,
+        };
+        self.exec_as(organization, msg, |m| &mut m.actor)
+    }
+
+    /// Runs a message in its own block, signed by `payer` with gas for anything; records its events.
+    pub fn run(&mut self, payer: &Key, msg: salus_proto::Any) -> TxOutcome {
+        let out = self.chain.exec(payer, msg);
+        self.saw(std::slice::from_ref(&out));
+        out
+    }
+
+    /// Runs a message in its own block with `gas` (fee at the minimum gas price); records its events.
+    pub fn run_with_gas(&mut self, payer: &Key, msg: salus_proto::Any, gas: u64) -> TxOutcome {
+        let spec =
+            TxSpec { gas, fee: format!("{}usalus", gas.div_ceil(1000)).parse().unwrap(), ..self.chain.spec(payer) };
+        let tx = sign(payer, vec![msg], &spec);
+        self.block(vec![tx]).remove(0)
+    }
+
+    /// One block of these signed txs, in this order; records every event.
+    pub fn block(&mut self, txs: Vec<Vec<u8>>) -> Vec<TxOutcome> {
+        let outs = self.chain.block(txs);
+        self.saw(&outs);
+        outs
+    }
+
+    fn saw(&mut self, outs: &[TxOutcome]) {
+        for o in outs {
+            self.seen.extend(o.events.iter().cloned());
+        }
+        self.seen.extend(self.chain.block_events.iter().cloned());
+    }
+
+    /// A tx of `msg` signed by `payer` at `sequence` (for several txs of one payer in one block).
+    pub fn tx_at(&self, payer: &Key, sequence: u64, msg: salus_proto::Any) -> Vec<u8> {
+        let spec = TxSpec { gas: 600_000, fee: "600usalus".parse().unwrap(), sequence, ..self.chain.spec(payer) };
+        sign(payer, vec![msg], &spec)
+    }
+
+    /// Every version of a consent, oldest first.
+    pub fn history(&self, id: u64) -> Vec<pb::Consent> {
+        let r: pb::QueryHistoryResponse = self
+            .query(
+                salus_consent::query::HISTORY_PATH,
+                pb::QueryHistoryRequest { id, pagination: Some(page(&[], 1000)) },
+            )
+            .unwrap();
+        assert!(r.pagination.is_none_or(|p| p.next_key.is_empty()), "more than 1000 versions");
+        r.versions
+    }
+
+    pub fn decide(&self, req: pb::QueryDecideRequest) -> pb::QueryDecideResponse {
+        self.query(salus_consent::query::DECIDE_PATH, req).unwrap()
     }
 
     pub fn create_consent(&mut self, by: Who, terms: pb::ConsentTerms) -> TxOutcome {
@@ -86,7 +183,8 @@ impl World {
         actor: fn(&mut M) -> &mut Option<salus_proto::salus::did::v1::ActorProof>,
     ) -> TxOutcome {
         let msg = self.actor(who).act(&self.chain, msg, actor);
-        self.chain.exec(&self.payer, salus_proto::to_any(&msg))
+        let payer = self.payer.clone();
+        self.run(&payer, salus_proto::to_any(&msg))
     }
 
     pub fn access(&mut self, by: Who, record: u64, action: &str, purpose: &str) -> TxOutcome {
@@ -153,6 +251,38 @@ pub fn event<'a>(out: &'a TxOutcome, kind: &str, attr: &str) -> &'a str {
 
 pub fn event_u64(out: &TxOutcome, kind: &str, attr: &str) -> u64 {
     event(out, kind, attr).parse().unwrap()
+}
+
+/// A page request: from `key` (empty: the first page), at most `limit` entries.
+pub fn page(key: &[u8], limit: u64) -> salus_proto::cosmos::base::query::v1beta1::PageRequest {
+    salus_proto::cosmos::base::query::v1beta1::PageRequest { key: key.to_vec(), limit, ..Default::default() }
+}
+
+/// Walks a paginated audit query `limit` entries a page, following `next_key` to the end; returns
+/// every event and how many pages it took.
+pub fn walk_audit(
+    limit: u64,
+    mut query: impl FnMut(salus_proto::cosmos::base::query::v1beta1::PageRequest) -> pb::QueryAuditResponse,
+) -> (Vec<pb::AuditEvent>, usize) {
+    let (mut events, mut pages, mut key) = (Vec::new(), 0, Vec::new());
+    loop {
+        let r = query(page(&key, limit));
+        pages += 1;
+        assert!(r.events.len() <= limit as usize, "a page of {} events for limit {limit}", r.events.len());
+        events.extend(r.events);
+        key = r.pagination.map(|p| p.next_key).unwrap_or_default();
+        if key.is_empty() {
+            return (events, pages);
+        }
+        assert!(pages < 10_000, "pagination does not end");
+    }
+}
+
+/// http://terminology.hl7.org/CodeSystem/v3-RoleCode: roles are kept in clear.
+pub const ROLE_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-RoleCode";
+
+pub fn role(code: &str) -> pb::Coding {
+    pb::Coding { system: ROLE_CODE.into(), code: code.into() }
 }
 
 pub fn ts(secs: i64) -> prost_types::Timestamp {
