@@ -748,7 +748,6 @@ pub fn params_json(p: &pb::Params) -> Value {
         "max_depth": p.max_depth,
         "max_list_len": p.max_list_len,
         "max_consents_per_subject": p.max_consents_per_subject,
-        "max_roles_per_member": p.max_roles_per_member,
         "access_grant_secs": p.access_grant_secs.to_string(),
         "provision_gas": p.provision_gas.to_string(),
     })

@@ -17,10 +17,13 @@
 //!    only if all its non-data conditions hold:
 //!    - its period contains the time;
 //!    - it lists no actors, or one of them matches: a reference alone matches the requester with
-//!      that DID; a role alone matches a requester holding a live grant of that role (its period
-//!      contains the time) from any organization; a role and a reference match the requester with
-//!      that DID, or a requester holding that role granted by the organization the reference
-//!      names. An AI model is an actor as any other DID is;
+//!      that DID; a role and a reference match the requester with that DID, or a requester holding
+//!      a live grant of that role (its period contains the time) from the organization the
+//!      reference names; a role alone matches a requester holding a live grant of that role from
+//!      the custodian of the record asked (anyone may give anyone a role, so a role counts only
+//!      from the organization that holds the data or the one a consent names; for a data class
+//!      question, which names no custodian, a role alone matches nobody). An AI model is an actor
+//!      as any other DID is;
 //!    - it lists no actions, or the action asked;
 //!    - it lists no purposes, or the purpose asked.
 //! 3. A provision that matches so covers the asked data `None < Partial < Full`: the least
@@ -34,15 +37,17 @@
 //!      a record, any label in common is full, else none; for a data class, asked labels all among
 //!      them are full, asked labels unknown (empty) or some among them partial, asked labels none
 //!      among them none;
-//!    - data period: for a record, its time inside is full, else (or no time) none; for a data
-//!      class, an asked timeframe inside is full, one overlapping or open partial, one disjoint
-//!      none.
-//! 4. The deepest match decides. From a fully matching node, evaluation descends into its fully
-//!    matching children; the result of greatest depth wins; between results of one depth, deny
-//!    wins over permit, then the lower child index. A node none of whose children fully matches
-//!    decides at its own depth, with its own decision.
+//!    - data period: for a record, its data time inside is full, outside none, unknown (records
+//!      do not declare one yet) partial; for a data class, an asked timeframe inside is full, one
+//!      overlapping or open partial, one disjoint none.
+//! 4. The deepest match decides, within its branch. From a fully matching node, evaluation
+//!    descends into each fully matching child, whose own result is the deepest match below it. An
+//!    exception excepts only from its own parent, so sibling branches combine deny-overrides: if
+//!    any child's result is deny, the first such decides; else the first child whose result is
+//!    permit decides (with the obligations of every permitting child). A node none of whose
+//!    children fully matches decides with its own decision.
 //! 5. Obligations. A partially matching deny child of a node on the winning path (the node that
-//!    decided and its ancestors) adds, if the outcome is permit, an obligation to redact what that
+//!    decided and its ancestors, and the other permitting branches) adds, if the outcome is permit, an obligation to redact what that
 //!    child lists (confidentiality, sensitivity, classes, codes), naming the consent, its version
 //!    and the child's path. A partially matching deny child that lists none of those (partial only
 //!    by its data period) counts as fully matching instead: a deny over a timeframe is not turned
@@ -95,6 +100,10 @@ pub struct Request<'a> {
     /// The block time (or the time a Decide query asks about).
     pub time: Time,
     pub asked: &'a Asked,
+    /// The custodian of the record asked (none for a data class question): the organization whose
+    /// roles a role-only actor means (anyone can give a role, so a role counts only from the party
+    /// that holds the data, or from the organization an actor names).
+    pub custodian: Option<&'a Did>,
 }
 
 /// What the consents decide.
@@ -167,7 +176,6 @@ fn add_unique(to: &mut Vec<Obligation>, more: Vec<Obligation>) {
 
 /// What one node decides, with the path below it and the obligations of the nodes on that path.
 struct NodeResult {
-    depth: usize,
     decision: Decision,
     path: ProvisionPath,
     obligations: Vec<Obligation>,
@@ -208,7 +216,7 @@ fn descend(
         )));
     }
     let mut obligations = Vec::new();
-    let mut best: Option<NodeResult> = None;
+    let mut permit: Option<NodeResult> = None;
     for (i, child) in children.iter().enumerate() {
         charge(1)?;
         let mut coverage = if matches_conditions(child, req) { coverage(child, req.asked) } else { Coverage::None };
@@ -226,15 +234,18 @@ fn descend(
                 if child.decision == Decision::Deny {
                     let mut at = path.clone();
                     at.push(index);
-                    obligations.push(Obligation {
-                        confidentiality: child.confidentiality.clone(),
-                        sensitivity: child.sensitivity.clone(),
-                        classes: child.classes.clone(),
-                        codes: child.codes.clone(),
-                        consent_id: consent.id,
-                        consent_version: consent.version,
-                        path: at,
-                    });
+                    add_unique(
+                        &mut obligations,
+                        vec![Obligation {
+                            confidentiality: child.confidentiality.clone(),
+                            sensitivity: child.sensitivity.clone(),
+                            classes: child.classes.clone(),
+                            codes: child.codes.clone(),
+                            consent_id: consent.id,
+                            consent_version: consent.version,
+                            path: at,
+                        }],
+                    );
                 }
             }
             Coverage::Full => {
@@ -242,27 +253,24 @@ fn descend(
                 let result = descend(consent, req, charge, child.decision, &child.provisions, depth + 1, path);
                 path.pop();
                 let result = result?;
-                let better = match &best {
-                    None => true,
-                    Some(b) => {
-                        result.depth > b.depth
-                            || (result.depth == b.depth
-                                && result.decision == Decision::Deny
-                                && b.decision == Decision::Permit)
-                    }
-                };
-                if better {
-                    best = Some(result);
+                match result.decision {
+                    // An exception excepts only from its own parent: among sibling branches, a
+                    // deny overrides (the first one decides; the rest cannot change that).
+                    Decision::Deny => return Ok(NodeResult { obligations: vec![], ..result }),
+                    Decision::Permit => match &mut permit {
+                        None => permit = Some(result),
+                        Some(first) => add_unique(&mut first.obligations, result.obligations),
+                    },
                 }
             }
         }
     }
-    Ok(match best {
-        Some(mut b) => {
-            obligations.append(&mut b.obligations);
-            NodeResult { obligations, ..b }
+    Ok(match permit {
+        Some(mut p) => {
+            add_unique(&mut obligations, std::mem::take(&mut p.obligations));
+            NodeResult { obligations, ..p }
         }
-        None => NodeResult { depth, decision, path: path.clone(), obligations },
+        None => NodeResult { decision, path: path.clone(), obligations },
     })
 }
 
@@ -281,11 +289,13 @@ pub fn actor_matches(actor: &Actor, req: &Request) -> bool {
         return true;
     }
     let Some(role) = &actor.role else { return false };
+    let organization = match (&actor.reference, req.custodian) {
+        (Some(named), _) => named,
+        (None, Some(custodian)) => custodian,
+        (None, None) => return false,
+    };
     req.roles.iter().any(|g| {
-        g.member == *req.requester
-            && g.role == *role
-            && g.period.contains(req.time)
-            && actor.reference.as_ref().is_none_or(|org| g.organization == *org)
+        g.member == *req.requester && g.role == *role && g.period.contains(req.time) && g.organization == *organization
     })
 }
 
@@ -339,7 +349,9 @@ pub fn coverage(p: &Provision, asked: &Asked) -> Coverage {
         c = c.min(if record {
             match asked.data_time {
                 Some(t) if p.data_period.contains(t) => Coverage::Full,
-                _ => Coverage::None,
+                Some(_) => Coverage::None,
+                // A record that says nothing of its data's time may hold data of any time.
+                None => Coverage::Partial,
             }
         } else if asked.data_period.is_open() {
             Coverage::Partial

@@ -86,6 +86,7 @@ struct Ask {
     purpose: Purpose,
     time: Time,
     asked: Asked,
+    custodian: Option<Did>,
 }
 
 /// `requester` accessing record 1 (no classes, no labels, no time) for TREAT at time 1000.
@@ -97,6 +98,7 @@ fn ask(requester: &Did) -> Ask {
         purpose: purpose("TREAT"),
         time: t(1000),
         asked: Asked { record: Some(1), ..Asked::default() },
+        custodian: None,
     }
 }
 
@@ -111,6 +113,11 @@ impl Ask {
     }
     fn at(mut self, secs: i64) -> Ask {
         self.time = t(secs);
+        self
+    }
+    /// The record asked is held by `custodian`.
+    fn held_by(mut self, custodian: &Did) -> Ask {
+        self.custodian = Some(custodian.clone());
         self
     }
     fn grant(mut self, org: &Did, code: &str, p: Period) -> Ask {
@@ -140,6 +147,7 @@ impl Ask {
             purpose: self.purpose,
             time: self.time,
             asked: &self.asked,
+            custodian: self.custodian.as_ref(),
         }
     }
 }
@@ -239,7 +247,7 @@ fn nesting_three_levels_the_deepest_match_decides() {
 }
 
 #[test]
-fn the_deeper_match_wins_and_ties_go_to_the_lower_index() {
+fn an_exception_excepts_only_from_its_parent_and_ties_go_to_the_lower_index() {
     let practitioner = did(10);
     let consents = [active(
         1,
@@ -256,7 +264,11 @@ fn the_deeper_match_wins_and_ties_go_to_the_lower_index() {
     check(
         &consents,
         vec![
-            ("depth 2 permit beats a depth 1 deny", ask(&practitioner).purpose("ETREAT"), permitted(1, &[0, 0])),
+            (
+                "[0,0] excepts from [0] only: the sibling deny [1] still applies",
+                ask(&practitioner).purpose("ETREAT"),
+                denied(1, &[1]),
+            ),
             ("two depth 1 denies: the lower index", ask(&practitioner).purpose("HRESCH"), denied(1, &[0])),
             ("someone else for research", ask(&did(11)).purpose("HRESCH"), denied(1, &[1])),
             ("[1] and [2] both match: [1]", ask(&did(11)).purpose("HRESCH").action(Action::Disclose), denied(1, &[1])),
@@ -390,14 +402,36 @@ fn role_actors_need_a_live_grant_and_the_right_organization() {
         vec![
             ("no role", stranger.clone(), denied(1, &[])),
             (
-                "a role alone matches a grant from any organization",
-                stranger.clone().grant(&lab, "PROV", always),
+                "a role alone matches a grant from the record's custodian",
+                stranger.clone().held_by(&lab).grant(&lab, "PROV", always),
                 permitted(1, &[0]),
             ),
-            ("a live grant", stranger.clone().grant(&lab, "PROV", period(Some(1000), Some(1001))), permitted(1, &[0])),
-            ("an expired grant", stranger.clone().grant(&lab, "PROV", period(Some(0), Some(1000))), denied(1, &[])),
-            ("a grant not yet started", stranger.clone().grant(&lab, "PROV", period(Some(1001), None)), denied(1, &[])),
-            ("another role", stranger.clone().grant(&lab, "NURSE", always), denied(1, &[])),
+            (
+                "a role alone: a grant from anyone else is nobody's word",
+                stranger.clone().held_by(&hospital).grant(&lab, "PROV", always),
+                denied(1, &[]),
+            ),
+            (
+                "a role alone, a data class question (no custodian): nobody",
+                stranger.clone().grant(&lab, "PROV", always).class(c(1), vec![], Period::default()),
+                denied(1, &[]),
+            ),
+            (
+                "a live grant",
+                stranger.clone().held_by(&lab).grant(&lab, "PROV", period(Some(1000), Some(1001))),
+                permitted(1, &[0]),
+            ),
+            (
+                "an expired grant",
+                stranger.clone().held_by(&lab).grant(&lab, "PROV", period(Some(0), Some(1000))),
+                denied(1, &[]),
+            ),
+            (
+                "a grant not yet started",
+                stranger.clone().held_by(&lab).grant(&lab, "PROV", period(Some(1001), None)),
+                denied(1, &[]),
+            ),
+            ("another role", stranger.clone().held_by(&lab).grant(&lab, "NURSE", always), denied(1, &[])),
             (
                 "the role in the named organization",
                 stranger.clone().grant(&hospital, "RESEARCHER", always),
@@ -412,11 +446,11 @@ fn role_actors_need_a_live_grant_and_the_right_organization() {
         ],
     );
     // A grant to someone else is not the requester's.
-    let mut theirs = ask(&clinician);
+    let mut theirs = ask(&clinician).held_by(&lab);
     theirs.roles.push(RoleGrant { organization: lab.clone(), member: did(11), role: role("PROV"), period: always });
     check(&consents, vec![("another member's grant", theirs, denied(1, &[]))]);
     // A role system is part of the role.
-    let mut other_system = ask(&clinician);
+    let mut other_system = ask(&clinician).held_by(&lab);
     other_system.roles.push(RoleGrant {
         organization: lab,
         member: clinician.clone(),
@@ -571,7 +605,11 @@ fn data_periods_for_records_and_timeframes() {
         vec![
             ("a record from inside", ask(&anyone).record(5, vec![labs], vec![], Some(1000)), denied(1, &[0])),
             ("a record from the end", ask(&anyone).record(5, vec![labs], vec![], Some(2000)), permitted(1, &[])),
-            ("a record without a time", ask(&anyone).record(5, vec![labs], vec![], None), permitted(1, &[])),
+            (
+                "a record that declares no data time may hold data of any time: the deny applies",
+                ask(&anyone).record(5, vec![labs], vec![], None),
+                denied(1, &[0]),
+            ),
             ("a timeframe inside", ask(&anyone).class(labs, vec![], period(Some(1200), Some(1300))), denied(1, &[0])),
             (
                 "overlapping: partial, but a timeframe deny is no obligation",

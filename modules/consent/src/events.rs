@@ -70,7 +70,6 @@ pub fn params_updated(authority: &Address, p: &Params) -> Event {
         .attr("max_depth", p.max_depth)
         .attr("max_list_len", p.max_list_len)
         .attr("max_consents_per_subject", p.max_consents_per_subject)
-        .attr("max_roles_per_member", p.max_roles_per_member)
         .attr("access_grant_secs", p.access_grant_secs)
         .attr("provision_gas", p.provision_gas)
 }

@@ -99,15 +99,29 @@ fn create(state: &mut impl StateWrite, ctx: &BlockCtx, acting: &Acting, terms: &
     Ok(())
 }
 
-/// The current version of a consent the acting DID granted, still open to change.
-fn current(state: &impl StateWrite, grantor: &Did, id: u64, version: u64) -> Result<Consent, Error> {
+/// What changes a consent.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Update,
+    Revoke,
+}
+
+/// The current version of a consent, still open to change, if the acting DID may make `change`:
+/// an update only by its grantor while the grantor still is the subject or a controller of the
+/// subject's DID (a guardian the patient removed loses its consents); a revocation by its grantor,
+/// or by the subject itself (a patient can always withdraw a consent given on its behalf).
+fn current(state: &impl StateWrite, actor: &Did, id: u64, version: u64, change: Change) -> Result<Consent, Error> {
     let c =
         state.consent(id, None)?.ok_or_else(|| ConsentError::NotFound.with(format!("consent {id} does not exist")))?;
-    if c.grantor != *grantor {
-        return Err(ConsentError::Unauthorized.with(format!(
-            "consent {id} was granted by {}, not {grantor}: only its grantor may change it",
-            c.grantor
-        )));
+    let subject = &c.terms.subject;
+    let allowed = c.grantor == *actor || (change == Change::Revoke && actor == subject);
+    if !allowed {
+        let who = if change == Change::Revoke { "its grantor or its subject" } else { "its grantor" };
+        return Err(ConsentError::Unauthorized
+            .with(format!("consent {id} was granted by {}, not {actor}: only {who} may change it", c.grantor)));
+    }
+    if change == Change::Update {
+        check_grantor(state, actor, subject)?;
     }
     if c.terms.status == Status::Inactive {
         return Err(ConsentError::Revoked
@@ -131,7 +145,7 @@ fn update(
     terms: &pb::ConsentTerms,
 ) -> Result<(), Error> {
     let grantor = state.act_as(ctx, acting)?;
-    let old = current(state, &grantor, id, version)?;
+    let old = current(state, &grantor, id, version, Change::Update)?;
     let terms = terms_from_proto(terms, &state.consent_params()?)?;
     if terms.subject != old.terms.subject {
         return Err(ConsentError::InvalidConsent.with(format!(
@@ -147,10 +161,12 @@ fn update(
 }
 
 fn revoke(state: &mut impl StateWrite, ctx: &BlockCtx, acting: &Acting, id: u64, version: u64) -> Result<(), Error> {
-    let grantor = state.act_as(ctx, acting)?;
-    let old = current(state, &grantor, id, version)?;
+    let actor = state.act_as(ctx, acting)?;
+    let old = current(state, &actor, id, version, Change::Revoke)?;
     let terms = Terms { status: Status::Inactive, ..old.terms };
-    let consent = Consent { id, version: version + 1, grantor, terms, time: Time::of(ctx), height: ctx.height };
+    // The grantor stays the consent's: the event and the history say who revoked (the acting DID).
+    let consent =
+        Consent { id, version: version + 1, grantor: old.grantor, terms, time: Time::of(ctx), height: ctx.height };
     state.put_consent(&consent, false)?;
     state.emit(events::revoked(&consent));
     Ok(())
@@ -166,14 +182,6 @@ fn grant_role(
 ) -> Result<(), Error> {
     let organization = state.act_as(ctx, acting)?;
     state.active_document(member)?;
-    if state.role_grant(member, role, &organization)?.is_none() {
-        let held = state.roles_of(member)?.len();
-        let max = state.consent_params()?.max_roles_per_member as usize;
-        if held >= max {
-            return Err(ConsentError::TooLarge
-                .with(format!("{member} already holds {held} roles, the most the params allow: revoke one first")));
-        }
-    }
     let grant = RoleGrant { organization, member: member.clone(), role: role.clone(), period: *period };
     state.put_role(&grant)?;
     state.emit(events::role_granted(&grant));
@@ -213,9 +221,17 @@ pub fn access(
     let (record, asked) = asked_record(state, record_id)?;
     let params = state.consent_params()?;
     let consents = state.subject_consents(&record.owner)?;
-    let roles: Vec<RoleGrant> = state.roles_of(&requester)?;
+    let roles = relevant_roles(state, &requester, &consents, Some(&record.custodian))?;
     let now = Time::of(ctx);
-    let request = Request { requester: &requester, roles: &roles, action, purpose, time: now, asked: &asked };
+    let request = Request {
+        requester: &requester,
+        roles: &roles,
+        action,
+        purpose,
+        time: now,
+        asked: &asked,
+        custodian: Some(&record.custodian),
+    };
     let gas = params.provision_gas;
     let verdict = decide(&consents, &request, &mut |n| state.charge_gas(gas.saturating_mul(n), "consent provision"))?;
     let event = AuditEvent {
@@ -235,6 +251,10 @@ pub fn access(
     };
     let id = audit::append(state, event.clone(), &record.owner)?;
     let event = AuditEvent { id, subject: audit::pseudonym(&record.owner), ..event };
+    if event.outcome != Outcome::Permit {
+        // A refusal ends whatever an earlier permit granted.
+        state.delete_grant(&requester, record_id)?;
+    }
     if let (Outcome::Permit, Some(consent)) = (event.outcome, event.consent) {
         state.put_grant(&AccessGrant {
             requester,
@@ -250,6 +270,40 @@ pub fn access(
     Ok(event)
 }
 
+/// The requester's role grants that the consents' actors could name: a role and the organization
+/// an actor names, or (a role alone) the record's custodian. Point reads, one per distinct role
+/// and organization the applying consents name, bounded by the params; grants of a deactivated
+/// organization count for nothing. Nothing is scanned, so nobody can slow a decision down by
+/// giving the requester roles.
+pub fn relevant_roles(
+    state: &impl salus_sdk::StateRead,
+    requester: &Did,
+    consents: &[Consent],
+    custodian: Option<&Did>,
+) -> Result<Vec<RoleGrant>, Error> {
+    let mut wanted = std::collections::BTreeSet::new();
+    for c in consents.iter().filter(|c| c.terms.status == Status::Active) {
+        let mut stack: Vec<&Provision> = c.terms.provisions.iter().collect();
+        while let Some(p) = stack.pop() {
+            for a in &p.actors {
+                if let (Some(role), Some(org)) = (&a.role, a.reference.as_ref().or(custodian)) {
+                    wanted.insert((role.clone(), org.clone()));
+                }
+            }
+            stack.extend(p.provisions.iter());
+        }
+    }
+    let mut out = Vec::new();
+    for (role, org) in wanted {
+        if let Some(grant) = state.role_grant(requester, &role, &org)? {
+            if state.did_meta(&org)?.is_some_and(|m| !m.deactivated) {
+                out.push(grant);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// A live record and what a decision knows of its data.
 pub fn asked_record(state: &impl salus_sdk::StateRead, id: u64) -> Result<(salus_records::Record, Asked), Error> {
     let record = state.record(id)?.ok_or_else(|| ConsentError::NotFound.with(format!("record {id} does not exist")))?;
@@ -262,7 +316,8 @@ pub fn asked_record(state: &impl salus_sdk::StateRead, id: u64) -> Result<(salus
         classes: current.categories.clone(),
         confidentiality: current.confidentiality.clone(),
         sensitivity: current.sensitivity.clone(),
-        data_time: Some(record.created),
+        // Records declare no clinical time (the anchoring time is not the data's).
+        data_time: None,
         data_period: Period::default(),
     };
     Ok((record, asked))

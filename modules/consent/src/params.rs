@@ -17,7 +17,6 @@ pub struct Params {
     pub max_depth: u32,
     pub max_list_len: u32,
     pub max_consents_per_subject: u32,
-    pub max_roles_per_member: u32,
     #[serde(with = "salus_sdk::json::string")]
     pub access_grant_secs: u64,
     #[serde(with = "salus_sdk::json::string")]
@@ -31,7 +30,6 @@ impl Default for Params {
             max_depth: 4,
             max_list_len: 32,
             max_consents_per_subject: 32,
-            max_roles_per_member: 16,
             access_grant_secs: 3600,
             provision_gas: 200,
         }
@@ -40,13 +38,12 @@ impl Default for Params {
 
 impl Params {
     /// Ceilings governance cannot raise past: one access decision reads at most
-    /// max_consents_per_subject x max_provisions provisions and max_roles_per_member roles.
+    /// max_consents_per_subject x max_provisions provisions.
     pub const CEILING: Params = Params {
         max_provisions: 1024,
         max_depth: 16,
         max_list_len: 256,
         max_consents_per_subject: 256,
-        max_roles_per_member: 256,
         access_grant_secs: 30 * 24 * 3600,
         provision_gas: 1_000_000,
     };
@@ -58,7 +55,6 @@ impl Params {
             ("max_depth", self.max_depth as u64, c.max_depth as u64),
             ("max_list_len", self.max_list_len as u64, c.max_list_len as u64),
             ("max_consents_per_subject", self.max_consents_per_subject as u64, c.max_consents_per_subject as u64),
-            ("max_roles_per_member", self.max_roles_per_member as u64, c.max_roles_per_member as u64),
             ("access_grant_secs", self.access_grant_secs, c.access_grant_secs),
         ];
         for (name, v, max) in bounded {
@@ -83,7 +79,6 @@ impl Params {
             max_depth: p.max_depth,
             max_list_len: p.max_list_len,
             max_consents_per_subject: p.max_consents_per_subject,
-            max_roles_per_member: p.max_roles_per_member,
             access_grant_secs: p.access_grant_secs,
             provision_gas: p.provision_gas,
         }
@@ -95,7 +90,6 @@ impl Params {
             max_depth: self.max_depth,
             max_list_len: self.max_list_len,
             max_consents_per_subject: self.max_consents_per_subject,
-            max_roles_per_member: self.max_roles_per_member,
             access_grant_secs: self.access_grant_secs,
             provision_gas: self.provision_gas,
         }

@@ -8,16 +8,16 @@ use salus_records::Commitment;
 use salus_sdk::module::decode_request as decode;
 use salus_sdk::pagination::Page;
 use salus_sdk::time::stored_block_time;
-use salus_sdk::{Error, StateRead};
+use salus_sdk::{Error, SdkCode, StateRead};
 
 use crate::audit::{pseudonym, window_start};
 use crate::error::ConsentError;
 use crate::evaluate::{decide, Asked, Request};
-use crate::handler::asked_record;
+use crate::handler::{asked_record, relevant_roles};
 use crate::keys;
 use crate::msgs::{parse_action, parse_purpose};
 use crate::state::ConsentRead;
-use crate::types::{Confidentiality, RoleGrant};
+use crate::types::{Confidentiality, RoleGrant, Status};
 use crate::validate::{coding_from_proto, period_from_proto, period_with, time_from_proto};
 
 pub const CONSENT_PATH: &str = "/salus.consent.v1.Query/Consent";
@@ -52,20 +52,30 @@ pub fn handle(state: &impl StateRead, path: &str, request: &[u8]) -> Option<Resu
     Some(result)
 }
 
+/// Pages of whole consents hold at most [`MAX_CONSENTS_PER_PAGE`]: one consent may be large (all
+/// its provisions), so a page is bounded in bytes too.
+pub const MAX_CONSENTS_PER_PAGE: usize = 50;
+
+fn consent_page(req: Option<&salus_proto::cosmos::base::query::v1beta1::PageRequest>) -> Result<Page, Error> {
+    let mut page = Page::from_request(req)?;
+    page.limit = page.limit.min(MAX_CONSENTS_PER_PAGE);
+    Ok(page)
+}
+
 fn consent(state: &impl StateRead, r: pb::QueryConsentRequest) -> Result<pb::QueryConsentResponse, Error> {
     let version = (r.version != 0).then_some(r.version);
     let c = state.consent(r.id, version)?.ok_or_else(|| match version {
-        Some(v) => ConsentError::NotFound.with(format!("consent {} has no version {v}", r.id)),
-        None => ConsentError::NotFound.with(format!("consent {} does not exist", r.id)),
+        Some(v) => Error::sdk(SdkCode::KeyNotFound, format!("consent {} has no version {v}", r.id)),
+        None => Error::sdk(SdkCode::KeyNotFound, format!("consent {} does not exist", r.id)),
     })?;
     Ok(pb::QueryConsentResponse { consent: Some(c.to_proto()) })
 }
 
 fn history(state: &impl StateRead, r: pb::QueryHistoryRequest) -> Result<pb::QueryHistoryResponse, Error> {
     if state.latest_consent_version(r.id)?.is_none() {
-        return Err(ConsentError::NotFound.with(format!("consent {} does not exist", r.id)));
+        return Err(Error::sdk(SdkCode::KeyNotFound, format!("consent {} does not exist", r.id)));
     }
-    let (versions, page) = state.consent_history_page(r.id, &Page::from_request(r.pagination.as_ref())?)?;
+    let (versions, page) = state.consent_history_page(r.id, &consent_page(r.pagination.as_ref())?)?;
     Ok(pb::QueryHistoryResponse { versions: versions.iter().map(|c| c.to_proto()).collect(), pagination: Some(page) })
 }
 
@@ -74,7 +84,7 @@ fn by_subject(
     r: pb::QueryConsentsBySubjectRequest,
 ) -> Result<pb::QueryConsentsBySubjectResponse, Error> {
     let subject = Did::parse("subject", &r.subject)?;
-    let (consents, page) = state.subject_consents_page(&subject, &Page::from_request(r.pagination.as_ref())?)?;
+    let (consents, page) = state.subject_consents_page(&subject, &consent_page(r.pagination.as_ref())?)?;
     Ok(pb::QueryConsentsBySubjectResponse {
         consents: consents.iter().map(|c| c.to_proto()).collect(),
         pagination: Some(page),
@@ -89,8 +99,10 @@ fn commitments(field: &str, list: &[Vec<u8>]) -> Result<Vec<Commitment>, Error> 
 }
 
 fn confidentiality(list: &[String]) -> Result<Vec<Confidentiality>, Error> {
+    if list.len() > Confidentiality::ALL.len() {
+        return Err(ConsentError::InvalidRequest.with("confidentiality: at most the 6 v3 Confidentiality codes"));
+    }
     list.iter()
-        .take(8)
         .enumerate()
         .map(|(i, c)| {
             Confidentiality::parse(c).ok_or_else(|| {
@@ -113,7 +125,7 @@ fn decide_query(state: &impl StateRead, r: pb::QueryDecideRequest) -> Result<pb:
     };
     let mut sensitivity = commitments("sensitivity_commitments", &r.sensitivity_commitments)?;
     let mut labels = confidentiality(&r.confidentiality)?;
-    let (subject, asked) = if r.record != 0 {
+    let (subject, asked, custodian) = if r.record != 0 {
         let (record, mut asked) = asked_record(state, r.record)?;
         if !r.subject.is_empty() && Did::parse("subject", &r.subject)? != record.owner {
             return Err(ConsentError::InvalidRequest.with(format!(
@@ -123,7 +135,7 @@ fn decide_query(state: &impl StateRead, r: pb::QueryDecideRequest) -> Result<pb:
         }
         asked.sensitivity.append(&mut sensitivity);
         asked.confidentiality.append(&mut labels);
-        (record.owner, asked)
+        (record.owner, asked, Some(record.custodian))
     } else {
         let subject = Did::parse("subject", &r.subject)?;
         let class = Commitment::from_bytes("class_commitment", &r.class_commitment)
@@ -136,12 +148,13 @@ fn decide_query(state: &impl StateRead, r: pb::QueryDecideRequest) -> Result<pb:
             data_time: None,
             data_period: period_with("data_period", r.data_period.as_ref(), ConsentError::InvalidRequest)?,
         };
-        (subject, asked)
+        (subject, asked, None)
     };
     if r.roles.len() > 64 {
         return Err(ConsentError::InvalidRequest.with("roles: at most 64 assumed roles"));
     }
-    let mut roles: Vec<RoleGrant> = state.roles_of(&requester)?;
+    let consents = state.subject_consents(&subject)?;
+    let mut roles: Vec<RoleGrant> = relevant_roles(state, &requester, &consents, custodian.as_ref())?;
     for (i, g) in r.roles.iter().enumerate() {
         let field = format!("roles[{i}]");
         let role = g
@@ -156,8 +169,15 @@ fn decide_query(state: &impl StateRead, r: pb::QueryDecideRequest) -> Result<pb:
             period: period_from_proto(&format!("{field}.period"), g.period.as_ref())?,
         });
     }
-    let consents = state.subject_consents(&subject)?;
-    let request = Request { requester: &requester, roles: &roles, action, purpose, time, asked: &asked };
+    let request = Request {
+        requester: &requester,
+        roles: &roles,
+        action,
+        purpose,
+        time,
+        asked: &asked,
+        custodian: custodian.as_ref(),
+    };
     let verdict = decide(&consents, &request, &mut |_| Ok(()))?;
     let (consent_id, consent_version) = verdict.consent.unwrap_or((0, 0));
     Ok(pb::QueryDecideResponse {
@@ -200,6 +220,11 @@ fn disclosures(state: &impl StateRead, r: pb::QueryDisclosuresRequest) -> Result
     let subject = Did::parse("subject", &r.subject)?;
     let p = pseudonym(&subject);
     let mut page = Page::from_request(r.pagination.as_ref())?;
+    if page.count_total {
+        return Err(ConsentError::InvalidRequest.with(
+            "pagination.count_total: the accounting of disclosures cannot count its window: walk it by next_key",
+        ));
+    }
     if page.offset > 0 {
         return Err(ConsentError::InvalidRequest
             .with("pagination.offset: the accounting of disclosures pages by key: continue from next_key"));
@@ -219,7 +244,16 @@ fn disclosures(state: &impl StateRead, r: pb::QueryDisclosuresRequest) -> Result
 fn access_grant(state: &impl StateRead, r: pb::QueryAccessGrantRequest) -> Result<pb::QueryAccessGrantResponse, Error> {
     let requester = Did::parse("requester", &r.requester)?;
     let now = stored_block_time(state);
-    let grant = state.access_grant(&requester, r.record)?.filter(|g| now < g.expires);
+    // Live while unexpired and while the consent that permitted it is still at that version and
+    // active: a revocation or an update ends every grant it gave, at once, with no scan.
+    let grant = match state.access_grant(&requester, r.record)? {
+        Some(g) if now < g.expires => {
+            let (id, version) = g.consent;
+            let current = state.consent(id, None)?;
+            current.filter(|c| c.version == version && c.terms.status == Status::Active).map(|_| g)
+        }
+        _ => None,
+    };
     Ok(pb::QueryAccessGrantResponse { grant: grant.map(|g| g.to_proto()) })
 }
 

@@ -76,11 +76,6 @@ pub trait ConsentRead: StateRead {
         self.get(&keys::role(member, role, organization))
     }
 
-    /// Every role a member holds, live or not. Bounded by `max_roles_per_member`.
-    fn roles_of(&self, member: &Did) -> Result<Vec<RoleGrant>, Error> {
-        self.prefix_raw(&keys::roles_of(member))?.iter().map(|(_, v)| decode(v)).collect()
-    }
-
     fn roles_page(&self, member: &Did, page: &Page) -> Result<(Vec<RoleGrant>, PageResponse), Error> {
         let (found, resp) = paginate(self, &keys::roles_of(member), page)?;
         Ok((found.iter().map(|(_, v)| decode(v)).collect::<Result<_, _>>()?, resp))
@@ -144,6 +139,10 @@ pub(crate) trait ConsentWrite: StateWrite {
 
     fn delete_role(&mut self, member: &Did, role: &Coding, organization: &Did) -> Result<(), Error> {
         self.delete_raw(keys::role(member, role, organization))
+    }
+
+    fn delete_grant(&mut self, requester: &Did, record: u64) -> Result<(), Error> {
+        self.delete_raw(keys::grant(requester, record))
     }
 
     fn put_grant(&mut self, grant: &AccessGrant) -> Result<(), Error> {

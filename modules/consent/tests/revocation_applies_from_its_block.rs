@@ -80,15 +80,15 @@ fn a_revocation_applies_from_its_block_in_tx_order() {
     assert_eq!(event(&outs[1], "consent_revoked", "version"), "2");
     assert_eq!(event(&outs[2], "access_decided", "outcome"), "no-consent", "ordered after the revocation");
     assert_eq!(event(&outs[2], "access_decided", "consent_id"), "0");
-    // The permit ordered before the revocation left a grant; it was made under version 1.
+    // The permit ordered before the revocation left a grant; the revocation ended it with the
+    // consent, and the refusal after it too.
     let grant: pb::QueryAccessGrantResponse = w
         .query(
             salus_consent::query::ACCESS_GRANT_PATH,
             pb::QueryAccessGrantRequest { requester: w.clinic.did.to_string(), record },
         )
         .unwrap();
-    let grant = grant.grant.expect("the grant of the permit before the revocation");
-    assert_eq!((grant.consent_id, grant.consent_version), (id, 1));
+    assert!(grant.grant.is_none(), "a grant outlived the revocation of its consent {id}: {grant:?}");
 
     // After: refused, Decide agrees, at this block's time and later ones.
     assert_eq!(decide_at(&w, record, w.chain.height), "no-consent");

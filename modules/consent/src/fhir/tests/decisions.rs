@@ -64,10 +64,12 @@ struct Ask<'a> {
     action: Action,
     purpose: &'a str,
     time: &'a str,
+    /// The custodian of the record asked.
+    custodian: Option<Did>,
 }
 
 fn by(requester: &str, action: Action, purpose: &'static str) -> Ask<'static> {
-    Ask { requester: did(requester), roles: &[], action, purpose, time: NOW }
+    Ask { requester: did(requester), roles: &[], action, purpose, time: NOW, custodian: None }
 }
 
 fn run(consents: &[Consent], ask: &Ask, asked: &Asked) -> Verdict {
@@ -78,6 +80,7 @@ fn run(consents: &[Consent], ask: &Ask, asked: &Asked) -> Verdict {
         purpose: Purpose::parse(ask.purpose).unwrap(),
         time: at(ask.time),
         asked,
+        custodian: ask.custodian.as_ref(),
     };
     decide(consents, &req, &mut |_| Ok(())).unwrap()
 }

@@ -3,7 +3,9 @@
 //! replayed proof, a proof for another chain, or a proof acting as a DID its key does not control,
 //! paid by varying accounts. A model says what must happen: only the consent's grantor, at the
 //! current version, changes a non-revoked consent (the guardian is the grantor of the consents it
-//! created, not of the patient's); a grantor creates only for itself or a DID it controls. After
+//! created, not of the patient's), except that the subject may always revoke a consent about
+//! itself (a patient withdraws what a guardian granted for it); a grantor creates only for itself
+//! or a DID it controls. After
 //! every step every consent's latest version, its history length and every DID's action nonce are
 //! compared with the model, and every refusal's codespace and code are the model's.
 
@@ -169,7 +171,9 @@ impl Model {
                 let Some(c) = self.latest(*id) else {
                     return consent(ConsentError::NotFound, "change: no such consent");
                 };
-                if c.grantor != acting.as_str() {
+                let subject = c.terms.as_ref().map(|t| t.subject.as_str()).unwrap_or_default();
+                let subject_revokes = matches!(kind, Kind::Revoke { .. }) && subject == acting.as_str();
+                if c.grantor != acting.as_str() && !subject_revokes {
                     return consent(ConsentError::Unauthorized, "change: not the grantor");
                 }
                 if self.revoked(*id) {
@@ -366,8 +370,12 @@ fn run_seed(seed: u64, steps: usize, reached: &mut BTreeMap<&'static str, usize>
             (Expected::Revoked { id }, Kind::Revoke { .. }) => {
                 let versions = model.consents.get_mut(id).unwrap();
                 let last = versions.last().unwrap().clone();
-                if last.grantor == w.guardian.did.as_str() {
+                let by = acting.as_ref().unwrap().to_string();
+                if last.grantor == w.guardian.did.as_str() && by == w.guardian.did.as_str() {
                     *reached.entry("guardian: changed its own consent").or_default() += 1;
+                }
+                if last.grantor == w.guardian.did.as_str() && by == w.patient.did.as_str() {
+                    *reached.entry("patient revoked the guardian's consent").or_default() += 1;
                 }
                 let mut t = last.terms.clone().unwrap();
                 t.status = "inactive".into();
@@ -420,7 +428,7 @@ fn run_seed(seed: u64, steps: usize, reached: &mut BTreeMap<&'static str, usize>
 }
 
 #[test]
-fn only_the_grantor_changes_a_consent() {
+fn only_the_grantor_changes_a_consent_and_its_subject_may_revoke_it() {
     let mut reached = BTreeMap::new();
     for seed in [0x9e37_79b9_7f4a_7c15, 0xdead_beef_cafe_f00d, 0x0123_4567_89ab_cdef, 42] {
         run_seed(seed, 250, &mut reached);
@@ -434,6 +442,7 @@ fn only_the_grantor_changes_a_consent() {
         "guardian acting as the patient: succeeded",
         "guardian refused on the patient's consent",
         "patient refused on the guardian's consent",
+        "patient revoked the guardian's consent",
         "payer 1",
         "payer 2",
         "version 0",

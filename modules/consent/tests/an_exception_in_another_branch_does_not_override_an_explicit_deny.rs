@@ -1,4 +1,4 @@
-//! Security review finding: "the deepest match decides" compares depths across sibling branches
+//! Found by the security review (fixed since; this test keeps it fixed): "the deepest match decides" compares depths across sibling branches
 //! (evaluate.rs `descend`), so an exception nested under one deny overrides an unrelated deny at a
 //! shallower depth. Patient: "never Dr. D" ([0]) and "nothing restricted, except for the
 //! hospital's providers" ([1], [1,0]). Dr. D is a provider at the hospital: the chain denies D
@@ -19,7 +19,7 @@ fn did(n: u8) -> Did {
 }
 
 #[test]
-fn a_permit_in_another_branch_overrides_an_explicit_deny() {
+fn an_exception_in_another_branch_does_not_override_an_explicit_deny() {
     let (patient, dr_d, hospital) = (did(1), did(2), did(3));
     let prov = Coding { system: "http://terminology.hl7.org/CodeSystem/v3-RoleCode".into(), code: "PROV".into() };
     let never_d = Provision {
@@ -64,6 +64,7 @@ fn a_permit_in_another_branch_overrides_an_explicit_deny() {
             purpose: Purpose::parse("TREAT").unwrap(),
             time: Time { secs: 1000, nanos: 0 },
             asked,
+            custodian: None,
         };
         decide(std::slice::from_ref(&consent), &req, &mut |_| Ok(())).unwrap()
     };

@@ -1,4 +1,4 @@
-//! Security review finding: a guardian that a patient removes from its DID's controllers keeps
+//! Found by the security review (fixed since; this test keeps it fixed): a guardian that a patient removes from its DID's controllers keeps
 //! full control of every consent it created for the patient (update and revoke check only the
 //! stored grantor, handler.rs `current`), and the patient cannot revoke a consent about itself.
 //! Expected: once the guardian no longer controls the subject's DID it cannot change the consent,
@@ -26,7 +26,7 @@ fn patient_drops_guardian(w: &mut World) {
 }
 
 #[test]
-fn a_former_guardian_keeps_control_of_the_consents_it_made() {
+fn a_guardian_the_patient_removes_loses_its_consents_and_the_patient_revokes_them() {
     let mut w = World::new();
     let record = w.anchor((LOINC, HIV_TEST), &["N"], &[]);
     let created = w.create_consent(Who::Guardian, clinic_for_treatment(&w.patient.did, &w.clinic.did));

@@ -1,4 +1,4 @@
-//! Security review finding: MsgGrantRole is open to every DID (handler.rs `grant_role` checks only
+//! Found by the security review (fixed since; this test keeps it fixed): MsgGrantRole is open to every DID (handler.rs `grant_role` checks only
 //! the actor proof), and a role-only actor matches a grant "from any organization"
 //! (evaluate.rs `actor_matches`). So a permit for "providers" (role PROV, no organization) is a
 //! permit for anyone: a stranger grants itself PROV in one message and reads the record.
@@ -12,7 +12,7 @@ use support::*;
 const ROLE_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/v3-RoleCode";
 
 #[test]
-fn a_self_granted_role_satisfies_a_role_only_actor() {
+fn a_self_granted_role_satisfies_no_role_only_actor() {
     let mut w = World::new();
     let record = w.anchor((LOINC, HIV_TEST), &["N"], &[]);
     let prov = pb::Coding { system: ROLE_SYSTEM.into(), code: "PROV".into() };

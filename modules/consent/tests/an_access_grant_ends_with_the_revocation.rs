@@ -1,4 +1,4 @@
-//! Security review finding: an access grant stays live after the consent that permitted it is
+//! Found by the security review (fixed since; this test keeps it fixed): an access grant stays live after the consent that permitted it is
 //! revoked, and after a later access is denied: the revocation deletes nothing under
 //! `consent/grant/`, a deny does not touch the requester's grant, and Query/AccessGrant checks only
 //! the expiry (query.rs `access_grant`). Custodians release data to a requester with a live grant
@@ -12,7 +12,7 @@ use salus_proto::salus::consent::v1 as pb;
 use support::*;
 
 #[test]
-fn an_access_grant_outlives_the_revocation() {
+fn an_access_grant_ends_with_the_revocation() {
     let mut w = World::new();
     let record = w.anchor((LOINC, HIV_TEST), &["N"], &[]);
     let created = w.create_consent(Who::Patient, clinic_for_treatment(&w.patient.did, &w.clinic.did));
