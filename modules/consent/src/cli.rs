@@ -516,16 +516,24 @@ fn req(path: &'static str, m: impl Message) -> QueryRequest {
 impl QueryCmd {
     pub fn request(&self) -> anyhow::Result<QueryRequest> {
         let page = |p: &PageArgs| p.to_request().map(Some).map_err(err);
+        // Pages of whole consents hold at most MAX_CONSENTS_PER_PAGE: count --page in that.
+        let consent_page = |p: &PageArgs| {
+            let limit = p.limit.min(crate::query::MAX_CONSENTS_PER_PAGE as u64);
+            PageArgs { limit: if limit == 0 { crate::query::MAX_CONSENTS_PER_PAGE as u64 } else { limit }, ..p.clone() }
+                .to_request()
+                .map(Some)
+                .map_err(err)
+        };
         Ok(match self {
             QueryCmd::Consent { id, version } => {
                 req(CONSENT_PATH, pb::QueryConsentRequest { id: *id, version: version.unwrap_or(0) })
             }
             QueryCmd::History { id, page: p } => {
-                req(HISTORY_PATH, pb::QueryHistoryRequest { id: *id, pagination: page(p)? })
+                req(HISTORY_PATH, pb::QueryHistoryRequest { id: *id, pagination: consent_page(p)? })
             }
             QueryCmd::BySubject { subject, page: p } => req(
                 BY_SUBJECT_PATH,
-                pb::QueryConsentsBySubjectRequest { subject: did("subject", subject)?, pagination: page(p)? },
+                pb::QueryConsentsBySubjectRequest { subject: did("subject", subject)?, pagination: consent_page(p)? },
             ),
             QueryCmd::Decide(args) => req(DECIDE_PATH, args.request()?),
             QueryCmd::Audit { subject: Some(subject), requester: None, page: p } => req(

@@ -1,6 +1,7 @@
 //! One function per message: the acting DID's proof first (salus_did::ActAsDid), then what that
-//! DID may do, then the writes. Only the grantor changes a consent; only the organization that
-//! gave a role takes it back; any DID may ask for access, and every answer is logged.
+//! DID may do, then the writes. Only the grantor updates a consent (while it still is the subject or
+//! a controller of the subject's DID); the grantor or the subject revokes it; only the organization
+//! that gave a role takes it back; any DID may ask for access, and every answer is logged.
 
 use salus_did::{ActAsDid, Acting, Did, DidRead};
 use salus_proto::salus::consent::v1 as pb;
@@ -164,7 +165,7 @@ fn revoke(state: &mut impl StateWrite, ctx: &BlockCtx, acting: &Acting, id: u64,
     let actor = state.act_as(ctx, acting)?;
     let old = current(state, &actor, id, version, Change::Revoke)?;
     let terms = Terms { status: Status::Inactive, ..old.terms };
-    // The grantor stays the consent's: the event and the history say who revoked (the acting DID).
+    // The grantor stays the consent's; the transaction's actor proof shows who revoked.
     let consent =
         Consent { id, version: version + 1, grantor: old.grantor, terms, time: Time::of(ctx), height: ctx.height };
     state.put_consent(&consent, false)?;

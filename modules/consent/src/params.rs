@@ -1,6 +1,6 @@
 //! Consent module parameters: bounds on a consent's size and nesting (every provision evaluated
-//! costs gas), on a subject's consents and a member's roles (what one access decision reads), and
-//! how long an access grant lasts. Changed only through governance
+//! costs gas) and on a subject's consents (what one access decision reads), and how long an access
+//! grant lasts. Changed only through governance
 //! (`salus.consent.v1.MsgUpdateParams`).
 
 use borsh::{BorshDeserialize, BorshSerialize};

@@ -1,10 +1,10 @@
 //! The worst case one access decision can meet, with the default params: a subject with
 //! max_consents_per_subject (32) consents of max_provisions (64) provisions each, every one of
-//! which matches, so that every provision is evaluated, and a requester holding max_roles_per_member
-//! (16) roles. The access's gas grows by exactly provision_gas per node evaluated (two chains that
-//! differ only in provision_gas differ in gas by exactly that), and past the bounds the chain
-//! refuses with TooLarge: a 33rd consent, a 17th role, a 65th provision, a fifth level of nesting,
-//! a 33rd list entry.
+//! which matches, so that every provision is evaluated, and a requester holding 40 roles (read by
+//! point lookups: a member's roles are not capped). The access's gas grows by exactly
+//! provision_gas per node evaluated (two chains that differ only in provision_gas differ in gas
+//! by exactly that), and past the bounds the chain refuses with TooLarge: a 33rd consent, a 65th
+//! provision, a fifth level of nesting, a 33rd list entry.
 
 mod support;
 

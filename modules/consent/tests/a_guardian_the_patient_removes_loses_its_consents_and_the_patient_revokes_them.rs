@@ -1,8 +1,7 @@
-//! Found by the security review (fixed since; this test keeps it fixed): a guardian that a patient removes from its DID's controllers keeps
-//! full control of every consent it created for the patient (update and revoke check only the
-//! stored grantor, handler.rs `current`), and the patient cannot revoke a consent about itself.
-//! Expected: once the guardian no longer controls the subject's DID it cannot change the consent,
-//! and the subject can always revoke a consent about itself.
+//! A guardian that the patient removes from its DID's controllers can no longer update the
+//! consents it created for the patient (an update needs the grantor's current authority over the
+//! subject), and the patient can always revoke a consent about itself. Found by the security
+//! review, when update and revoke checked only the stored grantor.
 
 mod support;
 

@@ -1,8 +1,7 @@
-//! Found by the security review (fixed since; this test keeps it fixed): MsgGrantRole is open to every DID (handler.rs `grant_role` checks only
-//! the actor proof), and a role-only actor matches a grant "from any organization"
-//! (evaluate.rs `actor_matches`). So a permit for "providers" (role PROV, no organization) is a
-//! permit for anyone: a stranger grants itself PROV in one message and reads the record.
-//! Expected: a stranger that gave itself the role is not permitted.
+//! Anyone may give any DID a role, so a role alone in a provision counts only when the record's
+//! custodian gave it: a stranger that grants itself PROV is not a "provider" of the patient's
+//! hospital. Found by the security review, when a role alone matched a grant from any
+//! organization.
 
 mod support;
 

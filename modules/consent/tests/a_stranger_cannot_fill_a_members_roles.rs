@@ -1,8 +1,7 @@
-//! Found by the security review (fixed since; this test keeps it fixed): anyone may give any DID a role, and a member holds at most
-//! `max_roles_per_member` roles counted over every organization (handler.rs `grant_role`). Only the
-//! organization that gave a role can take it back, so a stranger that gives a clinician 16 junk
-//! roles locks out every real organization for good. Expected: the hospital can still give the
-//! clinic its role.
+//! A stranger that gives a clinician many junk roles blocks nothing: a member's roles are not
+//! capped (decisions read roles by point lookups, never a member's whole list), so the hospital can
+//! still give the clinic its role and the clinic's access is permitted. Found by the security
+//! review, when a per-member cap counted every organization's grants.
 
 mod support;
 

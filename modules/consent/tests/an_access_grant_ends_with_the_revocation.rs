@@ -1,9 +1,6 @@
-//! Found by the security review (fixed since; this test keeps it fixed): an access grant stays live after the consent that permitted it is
-//! revoked, and after a later access is denied: the revocation deletes nothing under
-//! `consent/grant/`, a deny does not touch the requester's grant, and Query/AccessGrant checks only
-//! the expiry (query.rs `access_grant`). Custodians release data to a requester with a live grant
-//! (docs/consent.md), so the clinic keeps reading for up to access_grant_secs (30 days at the
-//! ceiling) after the patient said no. Expected: no live grant after the revocation.
+//! An access grant ends when the consent that permitted it is revoked (a grant lives only while
+//! its consent is still at that version and active) and when a later access by the same requester
+//! is refused. Found by the security review, when a grant outlived both until it expired.
 
 mod support;
 

@@ -1,10 +1,8 @@
-//! Found by the security review (fixed since; this test keeps it fixed): "the deepest match decides" compares depths across sibling branches
-//! (evaluate.rs `descend`), so an exception nested under one deny overrides an unrelated deny at a
-//! shallower depth. Patient: "never Dr. D" ([0]) and "nothing restricted, except for the
-//! hospital's providers" ([1], [1,0]). Dr. D is a provider at the hospital: the chain denies D
-//! the patient's normal records but permits D the restricted ones. Expected: D is denied the
-//! restricted record too (an exception excepts only from its own parent; sibling branches combine
-//! deny-overrides).
+//! An exception excepts only from its own parent: sibling branches combine deny-overrides.
+//! Patient: "never Dr. D" ([0]) and "nothing restricted, except for the hospital's providers"
+//! ([1], [1,0]). Dr. D is a provider at the hospital and is denied the restricted record too.
+//! Found by the security review, when "the deepest match decides" compared depths across sibling
+//! branches.
 
 use salus_consent::evaluate::{decide, Asked, Request};
 use salus_consent::{
