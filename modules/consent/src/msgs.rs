@@ -12,6 +12,9 @@ use crate::params::Params;
 use crate::types::{Action, Coding, Period, Purpose};
 use crate::validate;
 
+#[path = "wire_limits.rs"]
+mod wire_limits;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConsentMsg {
     Create {
@@ -107,11 +110,13 @@ impl ConsentMsg {
         let signer = |s: &str| Address::parse("signer", s);
         match any.type_url.as_str() {
             u if is_type::<pb::MsgCreateConsent>(u) => {
+                wire_limits::check(any, wire_limits::CREATE_TERMS)?;
                 let m = decode_any::<pb::MsgCreateConsent>(any)?;
                 let acting = Acting::of(&m, |m| &mut m.actor)?;
                 Ok(ConsentMsg::Create { signer: signer(&m.signer)?, acting, terms: terms(m.terms)? })
             }
             u if is_type::<pb::MsgUpdateConsent>(u) => {
+                wire_limits::check(any, wire_limits::UPDATE_TERMS)?;
                 let m = decode_any::<pb::MsgUpdateConsent>(any)?;
                 let acting = Acting::of(&m, |m| &mut m.actor)?;
                 Ok(ConsentMsg::Update {
