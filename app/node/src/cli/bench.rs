@@ -40,6 +40,10 @@ pub struct BenchArgs {
     /// Write the --e2e results as JSON here (scripts/bench.sh draws the chart from it).
     #[arg(long)]
     json: Option<PathBuf>,
+    /// Only the worst-case table (hostile txs, the validator set, consent messages and decisions):
+    /// skips the transfer benchmark.
+    #[arg(long, conflicts_with = "e2e")]
+    worst_only: bool,
 }
 
 pub fn run(a: BenchArgs) -> Result<()> {
@@ -47,10 +51,13 @@ pub fn run(a: BenchArgs) -> Result<()> {
         bail!("--txs and --block-size must be positive and --accounts at least 2");
     }
     let cfg = BenchConfig { txs: a.txs, block_size: a.block_size, accounts: a.accounts };
-    let report = bench::run(&cfg, |step| eprintln!("[bench] {step}"))?;
-    let mut table = bench::markdown(&cfg, &report);
+    let mut table = String::new();
+    if !a.worst_only {
+        let report = bench::run(&cfg, |step| eprintln!("[bench] {step}"))?;
+        table = format!("{}\n", bench::markdown(&cfg, &report));
+    }
     let worst = crate::bench_worst::run(|step| eprintln!("[bench] {step}"))?;
-    table = format!("{table}\n{}", crate::bench_worst::markdown(&worst));
+    table = format!("{table}{}", crate::bench_worst::markdown(&worst));
     println!("{table}");
     if a.e2e {
         if a.rates.is_empty() || a.rates.contains(&0) || a.seconds == 0 {
