@@ -246,6 +246,16 @@ fn descend(
                             path: at,
                         }],
                     );
+                } else {
+                    // A permit covering part of what is asked permits nothing, but the denies
+                    // nested in it still speak: one that decides in its subtree denies.
+                    path.push(index);
+                    let result = descend(consent, req, charge, child.decision, &child.provisions, depth + 1, path);
+                    path.pop();
+                    let result = result?;
+                    if result.decision == Decision::Deny {
+                        return Ok(NodeResult { obligations: vec![], ..result });
+                    }
                 }
             }
             Coverage::Full => {
