@@ -290,7 +290,6 @@ fn list_name(tag: u32) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Instant;
 
     use prost::Message;
     use salus_proto::salus::consent::v1 as pb;
@@ -747,61 +746,5 @@ mod tests {
             }
         }
         assert!(oks > 1000 && large > 100 && bad > 1000, "{oks} {large} {bad}");
-    }
-
-    /// The review's worst case, before and after:
-    /// `cargo test -p salus-consent --lib wire_limits::tests::measure -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn measure() {
-        let any = create_any(empty_provisions_body(CREATE_TERMS));
-        let t = Instant::now();
-        let m = decode_any::<pb::MsgCreateConsent>(&any).unwrap();
-        let decoded = t.elapsed();
-        let t = Instant::now();
-        let acting = salus_did::Acting::of(&m, |m| &mut m.actor).unwrap();
-        let acted = t.elapsed();
-        println!(
-            "before: decode_any {decoded:?} ({} provisions), Acting::of {acted:?} ({} bytes re-encoded)",
-            m.terms.as_ref().unwrap().provisions.len(),
-            acting.unsigned.len()
-        );
-        drop((m, acting));
-        let runs = 100;
-        let t = Instant::now();
-        for _ in 0..runs {
-            assert_eq!(ConsentMsg::decode(&any).unwrap_err().code, TOO_LARGE);
-        }
-        println!("after: ConsentMsg::decode refuses it in {:?} a message", t.elapsed() / runs);
-        let at = create(at_the_ceilings());
-        let t = Instant::now();
-        for _ in 0..runs {
-            check(&at, CREATE_TERMS).unwrap();
-        }
-        println!("the scan of a body at the ceilings ({} bytes): {:?}", at.value.len(), t.elapsed() / runs);
-        // What still decodes for free: 1024 provisions (4 top-level, 255 children each) of 256
-        // empty actors and 250 empty actions each, just under 1 MiB.
-        let lists = [field(3, &[]).repeat(256), field(4, &[]).repeat(250)].concat();
-        let child = field(PROVISIONS, &lists);
-        let top = field(TERMS_PROVISIONS, &[lists.clone(), child.repeat(255)].concat());
-        let head = pb::MsgCreateConsent { signer: "salus1payer".into(), actor: Some(actor()), terms: None };
-        let any = create_any([head.encode_to_vec(), field(CREATE_TERMS, &top.repeat(4))].concat());
-        let t = Instant::now();
-        for _ in 0..runs {
-            check(&any, CREATE_TERMS).unwrap();
-        }
-        let scanned = t.elapsed() / runs;
-        let t = Instant::now();
-        let m = decode_any::<pb::MsgCreateConsent>(&any).unwrap();
-        let decoded = t.elapsed();
-        let t = Instant::now();
-        let acting = salus_did::Acting::of(&m, |m| &mut m.actor).unwrap();
-        println!(
-            "the costliest body the scan lets through ({} bytes): the scan {scanned:?}, decode_any {decoded:?}, \
-             Acting::of {:?}",
-            any.value.len(),
-            t.elapsed()
-        );
-        drop((m, acting));
     }
 }
