@@ -37,6 +37,13 @@ impl Default for Params {
 }
 
 impl Params {
+    /// Entries in all of a consent's condition lists together (actors, actions, purposes,
+    /// labels, classes, codes, records), whatever the params: a consent within the default
+    /// params holds at most 16,384, and this bounds what one consent costs in memory when
+    /// governance raises the params (a 1 MiB message of empty entries would otherwise decode to
+    /// about 75 MB).
+    pub const MAX_ENTRIES: u32 = 32_768;
+
     /// Ceilings governance cannot raise past: one access decision reads at most
     /// max_consents_per_subject x max_provisions provisions.
     pub const CEILING: Params = Params {

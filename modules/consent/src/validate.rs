@@ -9,7 +9,8 @@
 //! - Provisions, all levels together, number at most `max_provisions`; they nest at most
 //!   `max_depth` deep (top-level provisions are 1 deep); every list (provisions, actors, actions,
 //!   purposes, labels, classes, codes, records) has at most `max_list_len` entries
-//!   ([`ConsentError::TooLarge`]). The walk checks depth before it descends, so a hostile message
+//!   ([`ConsentError::TooLarge`]), and all lists but provisions hold at most
+//!   [`Params::MAX_ENTRIES`] entries together. The walk checks depth before it descends, so a hostile message
 //!   nested thousands deep is refused at `max_depth + 1`, never overflowing the stack.
 //! - A provision is an exception to its parent: its decision is the opposite of its parent's
 //!   (of the base decision for top-level ones).
@@ -220,6 +221,7 @@ struct Walk {
     max_depth: usize,
     max_list_len: usize,
     count: usize,
+    entries: usize,
 }
 
 impl Walk {
@@ -232,6 +234,7 @@ impl Walk {
             max_depth: params.max_depth.min(ceiling.max_depth) as usize,
             max_list_len: params.max_list_len.min(ceiling.max_list_len) as usize,
             count: 0,
+            entries: 0,
         }
     }
 
@@ -268,6 +271,26 @@ impl Walk {
         Ok(())
     }
 
+    /// A provision's condition entries, added to the consent's.
+    fn add_entries(&mut self, field: &str, p: &Provision) -> Result<(), Error> {
+        let own = p.actors.len()
+            + p.actions.len()
+            + p.purposes.len()
+            + p.confidentiality.len()
+            + p.sensitivity.len()
+            + p.classes.len()
+            + p.codes.len()
+            + p.records.len();
+        self.entries = self.entries.saturating_add(own);
+        if self.entries > Params::MAX_ENTRIES as usize {
+            return Err(ConsentError::TooLarge.with(format!(
+                "{field}: more than {} entries in all the consent's lists together: split the consent",
+                Params::MAX_ENTRIES
+            )));
+        }
+        Ok(())
+    }
+
     fn parse(
         &mut self,
         field: &str,
@@ -281,6 +304,7 @@ impl Walk {
             let field = format!("{field}[{i}]");
             let mut provision = self.provision_own(&field, p)?;
             self.check_own(&field, &provision, parent)?;
+            self.add_entries(&field, &provision)?;
             provision.provisions =
                 self.parse(&format!("{field}.provisions"), &p.provisions, provision.decision, depth + 1)?;
             out.push(provision);
@@ -343,6 +367,7 @@ impl Walk {
         for (i, p) in list.iter().enumerate() {
             let field = format!("{field}[{i}]");
             self.check_own(&field, p, parent)?;
+            self.add_entries(&field, p)?;
             self.check(&format!("{field}.provisions"), &p.provisions, p.decision, depth + 1)?;
         }
         Ok(())

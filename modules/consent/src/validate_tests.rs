@@ -404,3 +404,20 @@ fn records_of_the_log_and_grants_to_protobuf() {
         t(3)
     );
 }
+
+#[test]
+fn more_entries_than_max_entries_are_refused() {
+    let records = |n: u64| {
+        let mut p = Provision::any(Decision::Deny);
+        p.records = (1..=n).collect();
+        p
+    };
+    let mut terms = full_terms();
+    terms.provisions = vec![records(256); 128];
+    // 128 x 256 = 32,768: the bound.
+    assert_eq!(validate_terms(&terms, &Params::CEILING), Ok(()));
+    terms.provisions.push(records(1));
+    let e = validate_terms(&terms, &Params::CEILING).unwrap_err();
+    assert_eq!(e.code, ConsentError::TooLarge as u32);
+    assert!(e.message.starts_with("terms.provisions[128]: more than 32768 entries"), "{}", e.message);
+}

@@ -9,7 +9,8 @@
 //! `Params::CEILING.max_provisions` provisions in all levels together, provisions nested deeper
 //! than `max_depth`, or more than `max_list_len` entries in one list (the terms' provisions, or a
 //! provision's actors, actions, purposes, confidentiality, sensitivity, class and code
-//! commitments, records or provisions).
+//! commitments, records or provisions), or more than `Params::MAX_ENTRIES` entries in all the
+//! lists but provisions together.
 //!
 //! The walk counts what prost would build: every occurrence of a repeated field is one entry
 //! (`records` may come packed, each varint an entry, or not, or both); occurrences of `terms`
@@ -40,6 +41,7 @@ const PROVISIONS: u32 = 12;
 const MAX_PROVISIONS: u32 = Params::CEILING.max_provisions;
 const MAX_DEPTH: usize = Params::CEILING.max_depth as usize;
 const MAX_LIST_LEN: u32 = Params::CEILING.max_list_len;
+const MAX_ENTRIES: u32 = Params::MAX_ENTRIES;
 /// prost's recursion limit: groups nested this deep never decode.
 const MAX_GROUP_NESTING: u32 = 100;
 
@@ -154,6 +156,8 @@ struct Walk {
     total: u32,
     /// Entries of terms.provisions, over every occurrence of `terms` (prost merges them).
     top: u32,
+    /// Entries of every list but provisions, all provisions together.
+    entries: u32,
     /// The index of the provision being read at each level, for the error's field name.
     path: [u32; MAX_DEPTH],
 }
@@ -251,11 +255,21 @@ impl Walk {
     }
 
     /// One more entry in the list `tag` of the provision `depth` deep.
-    fn entry(&self, lists: &mut [u32; PROVISIONS as usize + 1], tag: u32, depth: usize) -> Result<(), Stop> {
+    fn entry(&mut self, lists: &mut [u32; PROVISIONS as usize + 1], tag: u32, depth: usize) -> Result<(), Stop> {
         let Some(n) = lists.get_mut(tag as usize) else { return Ok(()) };
         *n += 1;
         if *n > MAX_LIST_LEN {
             return Err(too_many_entries(format!("{}.{}", self.field(depth), list_name(tag))));
+        }
+        if tag != PROVISIONS {
+            self.entries += 1;
+            if self.entries > MAX_ENTRIES {
+                return Err(Stop::TooLarge(format!(
+                    "{}.{}: more than {MAX_ENTRIES} entries in all the consent's lists together: split the consent",
+                    self.field(depth),
+                    list_name(tag)
+                )));
+            }
         }
         Ok(())
     }
@@ -415,7 +429,7 @@ mod tests {
 
     /// The bounds computed from the decoded value, as validate counts them.
     fn exceeds(terms: &pb::ConsentTerms) -> bool {
-        fn walk(list: &[pb::Provision], depth: usize, total: &mut usize) -> bool {
+        fn walk(list: &[pb::Provision], depth: usize, total: &mut usize, entries: &mut usize) -> bool {
             if list.is_empty() {
                 return false;
             }
@@ -434,11 +448,35 @@ mod tests {
                     p.code_commitments.len(),
                     p.records.len(),
                 ];
-                lens.iter().any(|n| *n > MAX_LIST_LEN as usize) || walk(&p.provisions, depth + 1, total)
+                *entries += lens.iter().sum::<usize>();
+                lens.iter().any(|n| *n > MAX_LIST_LEN as usize) || walk(&p.provisions, depth + 1, total, entries)
             })
         }
-        let mut total = 0;
-        walk(&terms.provisions, 1, &mut total) || total > MAX_PROVISIONS as usize
+        let (mut total, mut entries) = (0, 0);
+        walk(&terms.provisions, 1, &mut total, &mut entries)
+            || total > MAX_PROVISIONS as usize
+            || entries > MAX_ENTRIES as usize
+    }
+
+    #[test]
+    fn more_entries_than_max_entries_in_all_lists_together_are_refused() {
+        let actors = |n: usize| pb::Provision { actors: vec![pb::Actor::default(); n], ..Default::default() };
+        let terms = |extra: usize| {
+            let mut tops = vec![actors(256); 127];
+            tops.push(actors(256 - 1));
+            tops.push(actors(extra));
+            pb::ConsentTerms { provisions: tops, ..Default::default() }
+        };
+        // 127 * 256 + 255 + 1 = 32,768: at the bound.
+        let at = terms(1);
+        assert!(!exceeds(&at));
+        assert_eq!(check(&create(at), CREATE_TERMS), Ok(()));
+        let over = terms(2);
+        assert!(exceeds(&over));
+        let e = check(&create(over), CREATE_TERMS).unwrap_err();
+        assert_eq!(e.code, TOO_LARGE);
+        assert!(e.message.starts_with("terms.provisions[128].actors: more than 32768 entries"), "{}", e.message);
+        // validate refuses the same: validate_tests.rs, more_entries_than_max_entries_are_refused.
     }
 
     #[test]
