@@ -19,11 +19,13 @@
 //!    - it lists no actors, or one of them matches: a reference alone matches the requester with
 //!      that DID; a role and a reference match the requester with that DID, or a requester holding
 //!      a live grant of that role (its period contains the time) from the organization the
-//!      reference names; a role alone matches a requester holding a live grant of that role from
-//!      the custodian of the record asked (anyone may give anyone a role, so a role counts only
-//!      from the organization that holds the data or the one a consent names; for a data class
-//!      question, which names no custodian, a role alone matches nobody). An AI model is an actor
-//!      as any other DID is;
+//!      reference names. A role alone, in a permit, matches a requester holding a live grant of
+//!      that role from the custodian of the record asked (anyone may give anyone a role, so a role
+//!      permits only from the organization that holds the data or the one a consent names; for a
+//!      data class question, which names no custodian, it permits nobody). A role alone, in a
+//!      deny, matches a requester holding a live grant of that role from any organization: a deny
+//!      errs toward refusing. Grants of a deactivated organization count for denies only. An AI
+//!      model is an actor as any other DID is;
 //!    - it lists no actions, or the action asked;
 //!    - it lists no purposes, or the purpose asked.
 //! 3. A provision that matches so covers the asked data `None < Partial < Full`: the least
@@ -57,13 +59,16 @@
 //! 6. Across the applying consents, taken in id order: any deny decides deny (the lowest id's,
 //!    with its path; evaluation stops there); else any permit decides permit (the lowest id's
 //!    permitting consent and path), with the obligations of every permitting consent, in consent
-//!    order, without duplicates; else (no consent applies) no-consent.
+//!    order; else (no consent applies) no-consent. Obligations never repeat: each names its
+//!    consent and path, and every node is evaluated at most once.
 //!
 //! # Gas
 //!
 //! `charge(1)` is called before each node is evaluated: the base of every consent that applies,
 //! and every provision whose conditions are checked (the children of fully matching nodes). An
 //! error from `charge` aborts the decision with that error.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use salus_did::Did;
 use salus_records::{Commitment, Confidentiality};
@@ -73,7 +78,8 @@ use salus_sdk::Error;
 use crate::error::ConsentError;
 use crate::params::Params;
 use crate::types::{
-    Action, Actor, Consent, Decision, Obligation, Outcome, Period, Provision, ProvisionPath, Purpose, RoleGrant, Status,
+    Action, Actor, Coding, Consent, Decision, Obligation, Outcome, Period, Provision, ProvisionPath, Purpose,
+    RoleGrant, Status,
 };
 
 /// The data an access asks for (module doc: "What is asked").
@@ -93,8 +99,8 @@ pub struct Asked {
 #[derive(Clone, Copy, Debug)]
 pub struct Request<'a> {
     pub requester: &'a Did,
-    /// The requester's role grants; grants of another member, or not live at `time`, are ignored.
-    pub roles: &'a [RoleGrant],
+    /// The requester's live role grants.
+    pub roles: &'a HeldRoles,
     pub action: Action,
     pub purpose: Purpose,
     /// The block time (or the time a Decide query asks about).
@@ -104,6 +110,55 @@ pub struct Request<'a> {
     /// roles a role-only actor means (anyone can give a role, so a role counts only from the party
     /// that holds the data, or from the organization an actor names).
     pub custodian: Option<&'a Did>,
+}
+
+/// The requester's role grants live at a decision's time, as role actors look them up: by role,
+/// then by the organization that gave it. Each organization is marked active or not: a
+/// deactivated organization's grants count for denies only.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HeldRoles {
+    from: BTreeMap<Coding, BTreeMap<Did, bool>>,
+    /// Roles a role-only deny matches: held from some organization, or assumed so.
+    anywhere: BTreeSet<Coding>,
+}
+
+impl HeldRoles {
+    /// Every grant of `requester` live at `time`, each organization active.
+    pub fn of(requester: &Did, grants: &[RoleGrant], time: Time) -> HeldRoles {
+        let mut held = HeldRoles::default();
+        for g in grants {
+            held.add(requester, g, time, true);
+        }
+        held
+    }
+
+    /// Adds `grant` if it is the requester's and live at `time`; `organization_active` says
+    /// whether the organization that gave it is active.
+    pub fn add(&mut self, requester: &Did, grant: &RoleGrant, time: Time, organization_active: bool) {
+        if grant.member != *requester || !grant.period.contains(time) {
+            return;
+        }
+        self.anywhere.insert(grant.role.clone());
+        let active = self.from.entry(grant.role.clone()).or_default().entry(grant.organization.clone()).or_default();
+        *active |= organization_active;
+    }
+
+    /// Counts `role` as held from some organization without naming it: what a reader assumes
+    /// when the requester has more grants of that role than it reads (a deny then matches).
+    pub fn assume_held_somewhere(&mut self, role: Coding) {
+        self.anywhere.insert(role);
+    }
+
+    fn given_by(&self, role: &Coding, organization: &Did, decision: Decision) -> bool {
+        match self.from.get(role).and_then(|orgs| orgs.get(organization)) {
+            Some(active) => *active || decision == Decision::Deny,
+            None => false,
+        }
+    }
+
+    fn somewhere(&self, role: &Coding) -> bool {
+        self.anywhere.contains(role)
+    }
 }
 
 /// What the consents decide.
@@ -155,23 +210,18 @@ pub fn decide(
             }
             Decision::Permit => match &mut permit {
                 None => {
-                    let mut obligations = Vec::new();
-                    add_unique(&mut obligations, result.obligations);
-                    permit = Some(Verdict { outcome: Outcome::Permit, consent: at, path: result.path, obligations });
+                    permit = Some(Verdict {
+                        outcome: Outcome::Permit,
+                        consent: at,
+                        path: result.path,
+                        obligations: result.obligations,
+                    });
                 }
-                Some(first) => add_unique(&mut first.obligations, result.obligations),
+                Some(first) => first.obligations.extend(result.obligations),
             },
         }
     }
     Ok(permit.unwrap_or_else(Verdict::no_consent))
-}
-
-fn add_unique(to: &mut Vec<Obligation>, more: Vec<Obligation>) {
-    for o in more {
-        if !to.contains(&o) {
-            to.push(o);
-        }
-    }
 }
 
 /// What one node decides, with the path below it and the obligations of the nodes on that path.
@@ -234,18 +284,15 @@ fn descend(
                 if child.decision == Decision::Deny {
                     let mut at = path.clone();
                     at.push(index);
-                    add_unique(
-                        &mut obligations,
-                        vec![Obligation {
-                            confidentiality: child.confidentiality.clone(),
-                            sensitivity: child.sensitivity.clone(),
-                            classes: child.classes.clone(),
-                            codes: child.codes.clone(),
-                            consent_id: consent.id,
-                            consent_version: consent.version,
-                            path: at,
-                        }],
-                    );
+                    obligations.push(Obligation {
+                        confidentiality: child.confidentiality.clone(),
+                        sensitivity: child.sensitivity.clone(),
+                        classes: child.classes.clone(),
+                        codes: child.codes.clone(),
+                        consent_id: consent.id,
+                        consent_version: consent.version,
+                        path: at,
+                    });
                 } else {
                     // A permit covering part of what is asked permits nothing, but the denies
                     // nested in it still speak: one that decides in its subtree denies.
@@ -269,7 +316,7 @@ fn descend(
                     Decision::Deny => return Ok(NodeResult { obligations: vec![], ..result }),
                     Decision::Permit => match &mut permit {
                         None => permit = Some(result),
-                        Some(first) => add_unique(&mut first.obligations, result.obligations),
+                        Some(first) => first.obligations.extend(result.obligations),
                     },
                 }
             }
@@ -277,7 +324,7 @@ fn descend(
     }
     Ok(match permit {
         Some(mut p) => {
-            add_unique(&mut obligations, std::mem::take(&mut p.obligations));
+            obligations.append(&mut p.obligations);
             NodeResult { obligations, ..p }
         }
         None => NodeResult { decision, path: path.clone(), obligations },
@@ -287,26 +334,24 @@ fn descend(
 /// Rule 2: period, actors, actions, purposes.
 pub fn matches_conditions(p: &Provision, req: &Request) -> bool {
     p.period.contains(req.time)
-        && (p.actors.is_empty() || p.actors.iter().any(|a| actor_matches(a, req)))
+        && (p.actors.is_empty() || p.actors.iter().any(|a| actor_matches(a, p.decision, req)))
         && (p.actions.is_empty() || p.actions.contains(&req.action))
         && (p.purposes.is_empty() || p.purposes.contains(&req.purpose))
 }
 
-/// Whether `actor` is the requester: by DID, by a live role, or by a live role an organization
-/// gave.
-pub fn actor_matches(actor: &Actor, req: &Request) -> bool {
+/// Whether `actor` is the requester, in a provision deciding `decision`: by DID, or by a live
+/// role (rule 2).
+pub fn actor_matches(actor: &Actor, decision: Decision, req: &Request) -> bool {
     if actor.reference.as_ref() == Some(req.requester) {
         return true;
     }
     let Some(role) = &actor.role else { return false };
-    let organization = match (&actor.reference, req.custodian) {
-        (Some(named), _) => named,
-        (None, Some(custodian)) => custodian,
-        (None, None) => return false,
-    };
-    req.roles.iter().any(|g| {
-        g.member == *req.requester && g.role == *role && g.period.contains(req.time) && g.organization == *organization
-    })
+    match (&actor.reference, decision, req.custodian) {
+        (Some(named), _, _) => req.roles.given_by(role, named, decision),
+        (None, Decision::Deny, _) => req.roles.somewhere(role),
+        (None, Decision::Permit, Some(custodian)) => req.roles.given_by(role, custodian, decision),
+        (None, Decision::Permit, None) => false,
+    }
 }
 
 /// Rule 3: how much of the asked data a provision's data conditions cover.

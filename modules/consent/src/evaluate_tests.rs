@@ -87,6 +87,8 @@ struct Ask {
     time: Time,
     asked: Asked,
     custodian: Option<Did>,
+    /// Organizations whose grants count for denies only.
+    deactivated: Vec<Did>,
 }
 
 /// `requester` accessing record 1 (no classes, no labels, no time) for TREAT at time 1000.
@@ -99,6 +101,7 @@ fn ask(requester: &Did) -> Ask {
         time: t(1000),
         asked: Asked { record: Some(1), ..Asked::default() },
         custodian: None,
+        deactivated: vec![],
     }
 }
 
@@ -139,10 +142,22 @@ impl Ask {
             Asked { record: None, classes: vec![class], confidentiality: conf, data_period, ..Asked::default() };
         self
     }
-    fn request(&self) -> Request<'_> {
+    fn deactivated(mut self, org: &Did) -> Ask {
+        self.deactivated.push(org.clone());
+        self
+    }
+    /// The requester's grants as the handler reads them.
+    fn held(&self) -> HeldRoles {
+        let mut held = HeldRoles::default();
+        for g in &self.roles {
+            held.add(&self.requester, g, self.time, !self.deactivated.contains(&g.organization));
+        }
+        held
+    }
+    fn request<'a>(&'a self, held: &'a HeldRoles) -> Request<'a> {
         Request {
             requester: &self.requester,
-            roles: &self.roles,
+            roles: held,
             action: self.action,
             purpose: self.purpose,
             time: self.time,
@@ -194,7 +209,7 @@ fn redact(id: u64, path: &[u32], conf: Vec<Confidentiality>, classes: Vec<Commit
 
 fn decide_counting(consents: &[Consent], ask: &Ask) -> (Verdict, u64) {
     let mut charged = 0;
-    let verdict = decide(consents, &ask.request(), &mut |n| {
+    let verdict = decide(consents, &ask.request(&ask.held()), &mut |n| {
         charged += n;
         Ok(())
     })
@@ -458,6 +473,143 @@ fn role_actors_need_a_live_grant_and_the_right_organization() {
         period: always,
     });
     check(&consents, vec![("same code, another system", other_system, denied(1, &[]))]);
+}
+
+#[test]
+fn a_role_alone_denies_from_any_organization_and_a_deactivated_one_only_denies() {
+    let researcher = did(10);
+    let hospital = did(20);
+    let university = did(21);
+    let always = Period::default();
+    let consents = [active(
+        1,
+        Decision::Permit,
+        vec![
+            deny(|p| p.actors = vec![in_role("RESEARCHER")]),
+            deny(|p| p.actors = vec![in_role_of("AUDITOR", &university)]),
+        ],
+    )];
+    let asks = ask(&researcher).held_by(&hospital);
+    check(
+        &consents,
+        vec![
+            ("no role", asks.clone(), permitted(1, &[])),
+            (
+                "a role alone denies whoever gave it, not only the custodian",
+                asks.clone().grant(&university, "RESEARCHER", always),
+                denied(1, &[0]),
+            ),
+            (
+                "and in a data class question, which names no custodian",
+                ask(&researcher).grant(&university, "RESEARCHER", always).class(c(1), vec![], Period::default()),
+                denied(1, &[0]),
+            ),
+            (
+                "an expired grant denies nothing",
+                asks.clone().grant(&university, "RESEARCHER", period(Some(0), Some(1000))),
+                permitted(1, &[]),
+            ),
+            (
+                "a deactivated organization's grant still denies",
+                asks.clone().grant(&university, "RESEARCHER", always).deactivated(&university),
+                denied(1, &[0]),
+            ),
+            (
+                "and so does its grant of a role a deny names with it",
+                asks.clone().grant(&university, "AUDITOR", always).deactivated(&university),
+                denied(1, &[1]),
+            ),
+        ],
+    );
+    // A deactivated organization's grant permits nothing.
+    let permits = [active(
+        2,
+        Decision::Deny,
+        vec![
+            permit(|p| p.actors = vec![in_role("PROV")]),
+            permit(|p| p.actors = vec![in_role_of("RESEARCHER", &university)]),
+        ],
+    )];
+    check(
+        &permits,
+        vec![
+            ("the custodian's role", asks.clone().grant(&hospital, "PROV", always), permitted(2, &[0])),
+            (
+                "the custodian deactivated",
+                asks.clone().grant(&hospital, "PROV", always).deactivated(&hospital),
+                denied(2, &[]),
+            ),
+            (
+                "the named organization deactivated",
+                asks.clone().grant(&university, "RESEARCHER", always).deactivated(&university),
+                denied(2, &[]),
+            ),
+        ],
+    );
+    // More grants than a decision reads: the role counts as held, for denies only.
+    let mut assumed = HeldRoles::default();
+    assumed.assume_held_somewhere(role("RESEARCHER"));
+    let record = Asked { record: Some(1), ..Asked::default() };
+    let request = Request {
+        requester: &researcher,
+        roles: &assumed,
+        action: Action::Access,
+        purpose: purpose("TREAT"),
+        time: t(1000),
+        asked: &record,
+        custodian: Some(&hospital),
+    };
+    let v = decide(&consents, &request, &mut |_| Ok(())).unwrap();
+    assert_eq!((v.outcome, v.path), (Outcome::Deny, vec![0]));
+    let v = decide(
+        &[active(3, Decision::Deny, vec![permit(|p| p.actors = vec![in_role("RESEARCHER")])])],
+        &request,
+        &mut |_| Ok(()),
+    )
+    .unwrap();
+    assert_eq!(v.outcome, Outcome::Deny, "an assumed role permits nothing");
+}
+
+#[test]
+fn a_deny_nested_in_a_partially_matching_permit_still_denies() {
+    let x = did(10);
+    let labs = c(1);
+    // [0] permits data of 2020..2023 (a record without a data time matches it partially), and
+    // [0,0] denies X within it.
+    let by_period = [active(
+        1,
+        Decision::Permit,
+        vec![permit(|p| {
+            p.data_period = period(Some(2020), Some(2023));
+            p.provisions = vec![deny(|d| d.actors = vec![by(&x)])];
+        })],
+    )];
+    // [0] permits lab data (a class question about labs alone is full; one that may hold more is
+    // partial), and [0,0] denies X within it.
+    let by_class = [active(
+        1,
+        Decision::Permit,
+        vec![permit(|p| {
+            p.classes = vec![labs];
+            p.provisions = vec![deny(|d| d.actors = vec![by(&x)])];
+        })],
+    )];
+    check(
+        &by_period,
+        vec![
+            ("X asks a record of unknown time", ask(&x), denied(1, &[0, 0])),
+            ("anyone else", ask(&did(11)), permitted(1, &[])),
+        ],
+    );
+    let mut wide = ask(&x).class(labs, vec![], Period::default());
+    wide.asked.classes.push(c(2));
+    check(
+        &by_class,
+        vec![
+            ("X asks a class question the permit covers in part", wide.clone(), denied(1, &[0, 0])),
+            ("X asks labs alone", ask(&x).class(labs, vec![], Period::default()), denied(1, &[0, 0])),
+        ],
+    );
 }
 
 #[test]
@@ -744,7 +896,7 @@ fn gas_is_charged_for_every_node_evaluated_and_an_error_aborts() {
 
     // Out of gas at the third node: the error is returned as it is.
     let mut calls = 0;
-    let err = decide(&consents, &request.request(), &mut |_| {
+    let err = decide(&consents, &request.request(&request.held()), &mut |_| {
         calls += 1;
         if calls == 3 {
             Err(Error::new("sdk", 11, "out of gas"))

@@ -3,6 +3,8 @@
 //! a controller of the subject's DID); the grantor or the subject revokes it; only the organization
 //! that gave a role takes it back; any DID may ask for access, and every answer is logged.
 
+use std::collections::BTreeSet;
+
 use salus_did::{ActAsDid, Acting, Did, DidRead};
 use salus_proto::salus::consent::v1 as pb;
 use salus_records::RecordRead;
@@ -12,12 +14,13 @@ use salus_sdk::{Address, BlockCtx, Error, StateWrite};
 
 use crate::audit;
 use crate::error::ConsentError;
-use crate::evaluate::{decide, Asked, Request};
+use crate::evaluate::{decide, Asked, HeldRoles, Request, Verdict};
 use crate::events;
 use crate::params::Params;
 use crate::state::{ConsentRead, ConsentWrite};
 use crate::types::{
-    AccessGrant, Action, AuditEvent, Coding, Consent, Outcome, Period, Provision, Purpose, RoleGrant, Status, Terms,
+    AccessGrant, Action, AuditEvent, Coding, Consent, Decision, Outcome, Period, Provision, Purpose, RoleGrant, Status,
+    Terms,
 };
 use crate::validate::terms_from_proto;
 use crate::ConsentMsg;
@@ -219,22 +222,13 @@ pub fn access(
     purpose: Purpose,
 ) -> Result<AuditEvent, Error> {
     let requester = state.act_as(ctx, acting)?;
-    let (record, asked) = asked_record(state, record_id)?;
     let params = state.consent_params()?;
-    let consents = state.subject_consents(&record.owner)?;
-    let roles = relevant_roles(state, &requester, &consents, Some(&record.custodian))?;
     let now = Time::of(ctx);
-    let request = Request {
-        requester: &requester,
-        roles: &roles,
-        action,
-        purpose,
-        time: now,
-        asked: &asked,
-        custodian: Some(&record.custodian),
-    };
     let gas = params.provision_gas;
-    let verdict = decide(&consents, &request, &mut |n| state.charge_gas(gas.saturating_mul(n), "consent provision"))?;
+    let reader = &*state;
+    let (record, verdict) = decide_access(reader, &requester, record_id, action, purpose, now, &mut |n| {
+        reader.charge_gas(gas.saturating_mul(n), "consent provision")
+    })?;
     let event = AuditEvent {
         id: 0,
         requester: requester.clone(),
@@ -271,38 +265,93 @@ pub fn access(
     Ok(event)
 }
 
-/// The requester's role grants that the consents' actors could name: a role and the organization
-/// an actor names, or (a role alone) the record's custodian. Point reads, one per distinct role
-/// and organization the applying consents name, bounded by the params; grants of a deactivated
-/// organization count for nothing. Nothing is scanned, so nobody can slow a decision down by
-/// giving the requester roles.
-pub fn relevant_roles(
+/// What the record's owner's consents decide for `requester` doing `action` for `purpose` on
+/// record `record_id` at `time`: what an access takes, and what keeps its grant live.
+pub fn decide_access(
+    state: &impl salus_sdk::StateRead,
+    requester: &Did,
+    record_id: u64,
+    action: Action,
+    purpose: Purpose,
+    time: Time,
+    charge: &mut dyn FnMut(u64) -> Result<(), Error>,
+) -> Result<(salus_records::Record, Verdict), Error> {
+    let (record, asked) = asked_record(state, record_id)?;
+    let consents = state.subject_consents(&record.owner)?;
+    let roles = held_roles(state, requester, &consents, Some(&record.custodian), time)?;
+    let request =
+        Request { requester, roles: &roles, action, purpose, time, asked: &asked, custodian: Some(&record.custodian) };
+    let verdict = decide(&consents, &request, charge)?;
+    Ok((record, verdict))
+}
+
+/// How many of a requester's grants of one role a role-only deny reads; past that, the role
+/// counts as held (the deny applies), so nobody can make a decision read without bound by giving
+/// the requester grants.
+pub const SOMEWHERE_READS: usize = 8;
+
+/// The requester's role grants, live at `time`, that the consents' actors could name. A role and
+/// the organization an actor names, or (a role alone, in a permit) the record's custodian: one
+/// point read per distinct pair. A role alone in a deny: the first [`SOMEWHERE_READS`] grants of
+/// that role from any organization, and the role counts as held if there are more. Everything is
+/// bounded by the params; nothing grows with the grants the requester was given.
+pub fn held_roles(
     state: &impl salus_sdk::StateRead,
     requester: &Did,
     consents: &[Consent],
     custodian: Option<&Did>,
-) -> Result<Vec<RoleGrant>, Error> {
-    let mut wanted = std::collections::BTreeSet::new();
+    time: Time,
+) -> Result<HeldRoles, Error> {
+    let mut from = BTreeSet::new();
+    let mut somewhere = BTreeSet::new();
     for c in consents.iter().filter(|c| c.terms.status == Status::Active) {
         let mut stack: Vec<&Provision> = c.terms.provisions.iter().collect();
         while let Some(p) = stack.pop() {
             for a in &p.actors {
-                if let (Some(role), Some(org)) = (&a.role, a.reference.as_ref().or(custodian)) {
-                    wanted.insert((role.clone(), org.clone()));
+                let Some(role) = &a.role else { continue };
+                match (&a.reference, p.decision) {
+                    (Some(org), _) => {
+                        from.insert((role, org));
+                    }
+                    (None, Decision::Deny) => {
+                        somewhere.insert(role);
+                    }
+                    (None, Decision::Permit) => {
+                        if let Some(custodian) = custodian {
+                            from.insert((role, custodian));
+                        }
+                    }
                 }
             }
             stack.extend(p.provisions.iter());
         }
     }
-    let mut out = Vec::new();
-    for (role, org) in wanted {
-        if let Some(grant) = state.role_grant(requester, &role, &org)? {
-            if state.did_meta(&org)?.is_some_and(|m| !m.deactivated) {
-                out.push(grant);
-            }
+    let mut held = HeldRoles::default();
+    let mut active = std::collections::BTreeMap::new();
+    for (role, org) in from {
+        if let Some(grant) = state.role_grant(requester, role, org)? {
+            let org_active = match active.get(org) {
+                Some(a) => *a,
+                None => {
+                    let a = state.did_meta(org)?.is_some_and(|m| !m.deactivated);
+                    active.insert(org, a);
+                    a
+                }
+            };
+            held.add(requester, &grant, time, org_active);
         }
     }
-    Ok(out)
+    for role in somewhere {
+        let grants = state.role_grants_of(requester, role, SOMEWHERE_READS + 1)?;
+        // A deactivated organization's grant still counts for a deny: no activity check needed.
+        for g in grants.iter().take(SOMEWHERE_READS) {
+            held.add(requester, g, time, false);
+        }
+        if grants.len() > SOMEWHERE_READS {
+            held.assume_held_somewhere(role.clone());
+        }
+    }
+    Ok(held)
 }
 
 /// A live record and what a decision knows of its data.

@@ -16,6 +16,10 @@ pub const VERSION_PREFIX: &[u8] = b"consent/version/";
 pub const BY_SUBJECT_PREFIX: &[u8] = b"consent/by_subject/";
 /// `<member>/<role hash>/<organization>` -> RoleGrant.
 pub const ROLE_PREFIX: &[u8] = b"consent/role/";
+/// The same keys and grants as [`ROLE_PREFIX`], kept without the history of deleted keys: what a
+/// decision range-reads for a role alone in a deny (a grant given and taken back leaves nothing
+/// there for the read to step over).
+pub const ROLE_INDEX_PREFIX: &[u8] = b"consent/role_index/";
 pub const AUDIT_PREFIX: &[u8] = b"consent/audit/";
 pub const AUDIT_BY_SUBJECT_PREFIX: &[u8] = b"consent/audit_by_subject/";
 pub const AUDIT_BY_REQUESTER_PREFIX: &[u8] = b"consent/audit_by_requester/";
@@ -24,6 +28,13 @@ pub const AUDIT_BY_REQUESTER_PREFIX: &[u8] = b"consent/audit_by_requester/";
 pub const DISCLOSURE_PREFIX: &[u8] = b"consent/disclosure/";
 /// `<requester>/<record>` -> AccessGrant.
 pub const GRANT_PREFIX: &[u8] = b"consent/grant/";
+
+/// Indexes read at the latest height only whose deleted keys keep no history
+/// (`Storage::without_history_under`): a decision reads the subject's consent index whole and a
+/// range of the role index, so keys deleted there (revoked consents, roles taken back) must not
+/// pile up for those reads to step over, unmetered. At a past height, a key deleted since reads
+/// as absent.
+pub const HISTORY_FREE_PREFIXES: &[&[u8]] = &[BY_SUBJECT_PREFIX, ROLE_INDEX_PREFIX];
 
 fn be(n: u64) -> [u8; 8] {
     n.to_be_bytes()
@@ -64,6 +75,15 @@ pub fn role_hash(role: &Coding) -> [u8; 32] {
 
 pub fn role(member: &Did, role: &Coding, organization: &Did) -> Vec<u8> {
     [roles_of(member), role_hash(role).to_vec(), organization.as_str().as_bytes().to_vec()].concat()
+}
+
+/// Every organization's grant of `role` to `member` lies under this prefix of the role index.
+pub fn role_index_of_any(member: &Did, role: &Coding) -> Vec<u8> {
+    [ROLE_INDEX_PREFIX, member.as_str().as_bytes(), b"/", &role_hash(role)].concat()
+}
+
+pub fn role_index(member: &Did, role: &Coding, organization: &Did) -> Vec<u8> {
+    [role_index_of_any(member, role), organization.as_str().as_bytes().to_vec()].concat()
 }
 
 pub fn audit(id: u64) -> Vec<u8> {

@@ -4,7 +4,7 @@
 use prost::Message;
 use salus_did::Did;
 use salus_proto::salus::consent::v1 as pb;
-use salus_records::Commitment;
+use salus_records::{Commitment, RecordRead};
 use salus_sdk::module::decode_request as decode;
 use salus_sdk::pagination::Page;
 use salus_sdk::time::stored_block_time;
@@ -13,11 +13,11 @@ use salus_sdk::{Error, SdkCode, StateRead};
 use crate::audit::{pseudonym, window_start};
 use crate::error::ConsentError;
 use crate::evaluate::{decide, Asked, Request};
-use crate::handler::{asked_record, relevant_roles};
+use crate::handler::{asked_record, decide_access, held_roles};
 use crate::keys;
 use crate::msgs::{parse_action, parse_purpose};
 use crate::state::ConsentRead;
-use crate::types::{Confidentiality, RoleGrant, Status};
+use crate::types::{Confidentiality, Outcome, RoleGrant};
 use crate::validate::{coding_from_proto, period_from_proto, period_with, time_from_proto};
 
 pub const CONSENT_PATH: &str = "/salus.consent.v1.Query/Consent";
@@ -154,7 +154,7 @@ fn decide_query(state: &impl StateRead, r: pb::QueryDecideRequest) -> Result<pb:
         return Err(ConsentError::InvalidRequest.with("roles: at most 64 assumed roles"));
     }
     let consents = state.subject_consents(&subject)?;
-    let mut roles: Vec<RoleGrant> = relevant_roles(state, &requester, &consents, custodian.as_ref())?;
+    let mut roles = held_roles(state, &requester, &consents, custodian.as_ref(), time)?;
     for (i, g) in r.roles.iter().enumerate() {
         let field = format!("roles[{i}]");
         let role = g
@@ -162,12 +162,13 @@ fn decide_query(state: &impl StateRead, r: pb::QueryDecideRequest) -> Result<pb:
             .as_ref()
             .ok_or_else(|| ConsentError::InvalidRole.with(format!("{field}.role is missing")))
             .and_then(|c| coding_from_proto(&format!("{field}.role"), c))?;
-        roles.push(RoleGrant {
+        let assumed = RoleGrant {
             organization: Did::parse(&format!("{field}.organization"), &g.organization)?,
             member: requester.clone(),
             role,
             period: period_from_proto(&format!("{field}.period"), g.period.as_ref())?,
-        });
+        };
+        roles.add(&requester, &assumed, time, true);
     }
     let request = Request {
         requester: &requester,
@@ -244,17 +245,25 @@ fn disclosures(state: &impl StateRead, r: pb::QueryDisclosuresRequest) -> Result
 fn access_grant(state: &impl StateRead, r: pb::QueryAccessGrantRequest) -> Result<pb::QueryAccessGrantResponse, Error> {
     let requester = Did::parse("requester", &r.requester)?;
     let now = stored_block_time(state);
-    // Live while unexpired and while the consent that permitted it is still at that version and
-    // active: a revocation or an update ends every grant it gave, at once, with no scan.
+    // Live while unexpired and while the consents, decided again now, still permit it the same
+    // way: the same consent at the same version, with the same obligations. So a revocation, an
+    // update, a new deny, a role taken back, an organization deactivated, a period ended or the
+    // record erased ends every grant it touches at once, with no scan.
     let grant = match state.access_grant(&requester, r.record)? {
-        Some(g) if now < g.expires => {
-            let (id, version) = g.consent;
-            let current = state.consent(id, None)?;
-            current.filter(|c| c.version == version && c.terms.status == Status::Active).map(|_| g)
+        Some(g) if now < g.expires && record_live(state, r.record)? => {
+            let (_, verdict) = decide_access(state, &requester, r.record, g.action, g.purpose, now, &mut |_| Ok(()))?;
+            let same = verdict.outcome == Outcome::Permit
+                && verdict.consent == Some(g.consent)
+                && verdict.obligations == g.obligations;
+            same.then_some(g)
         }
         _ => None,
     };
     Ok(pb::QueryAccessGrantResponse { grant: grant.map(|g| g.to_proto()) })
+}
+
+fn record_live(state: &impl StateRead, id: u64) -> Result<bool, Error> {
+    Ok(state.record(id)?.is_some_and(|r| r.status == salus_records::types::Status::Active))
 }
 
 fn roles(state: &impl StateRead, r: pb::QueryRolesRequest) -> Result<pb::QueryRolesResponse, Error> {

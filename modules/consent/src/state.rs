@@ -76,6 +76,15 @@ pub trait ConsentRead: StateRead {
         self.get(&keys::role(member, role, organization))
     }
 
+    /// The first `limit` grants of `role` to `member`, from any organization, in key order (read
+    /// from the role index, which keeps no deleted keys to step over).
+    fn role_grants_of(&self, member: &Did, role: &Coding, limit: usize) -> Result<Vec<RoleGrant>, Error> {
+        let prefix = keys::role_index_of_any(member, role);
+        let end = salus_sdk::pagination::prefix_end(&prefix);
+        let found = self.range_limit_raw(&prefix, &prefix, &end, limit, false)?;
+        found.iter().map(|(_, v)| decode(v)).collect()
+    }
+
     fn roles_page(&self, member: &Did, page: &Page) -> Result<(Vec<RoleGrant>, PageResponse), Error> {
         let (found, resp) = paginate(self, &keys::roles_of(member), page)?;
         Ok((found.iter().map(|(_, v)| decode(v)).collect::<Result<_, _>>()?, resp))
@@ -134,10 +143,12 @@ pub(crate) trait ConsentWrite: StateWrite {
     }
 
     fn put_role(&mut self, grant: &RoleGrant) -> Result<(), Error> {
+        self.put(keys::role_index(&grant.member, &grant.role, &grant.organization), grant)?;
         self.put(keys::role(&grant.member, &grant.role, &grant.organization), grant)
     }
 
     fn delete_role(&mut self, member: &Did, role: &Coding, organization: &Did) -> Result<(), Error> {
+        self.delete_raw(keys::role_index(member, role, organization))?;
         self.delete_raw(keys::role(member, role, organization))
     }
 

@@ -4,7 +4,7 @@
 //! Found by the security review, when "the deepest match decides" compared depths across sibling
 //! branches.
 
-use salus_consent::evaluate::{decide, Asked, Request};
+use salus_consent::evaluate::{decide, Asked, HeldRoles, Request};
 use salus_consent::{
     Action, Actor, Coding, Confidentiality, Consent, Decision, Outcome, Period, Provision, Purpose, RoleGrant, Scope,
     Status, Terms,
@@ -47,7 +47,8 @@ fn an_exception_in_another_branch_does_not_override_an_explicit_deny() {
         time: Time { secs: 0, nanos: 0 },
         height: 1,
     };
-    let roles = [RoleGrant { organization: hospital, member: dr_d.clone(), role: prov, period: Period::default() }];
+    let grants = [RoleGrant { organization: hospital, member: dr_d.clone(), role: prov, period: Period::default() }];
+    let roles = HeldRoles::of(&dr_d, &grants, Time { secs: 1000, nanos: 0 });
     let ask = |labels: Vec<Confidentiality>| Asked {
         record: Some(7),
         confidentiality: labels,

@@ -70,8 +70,11 @@ impl App {
     /// state holds once genesis has run.
     pub fn new(storage: Storage, mut limits: TxLimits) -> Result<Self> {
         // Indexes rewritten at every change and read only at the latest height: their deleted
-        // keys keep no history, so reading the set does not slow down as validators come and go.
-        let storage = storage.without_history_under(salus_staking::keys::HISTORY_FREE_PREFIXES);
+        // keys keep no history, so reading the validator set, a subject's consents or a role's
+        // grants does not slow down as validators come and go and consents and roles end.
+        let history_free: Vec<&[u8]> =
+            [salus_staking::keys::HISTORY_FREE_PREFIXES, salus_consent::keys::HISTORY_FREE_PREFIXES].concat();
+        let storage = storage.without_history_under(&history_free);
         let version = storage.latest_version()?.unwrap_or(0);
         let committed = storage.snapshot(version);
         let chain_id = stored_chain_id(&committed);

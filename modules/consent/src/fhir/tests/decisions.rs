@@ -7,7 +7,7 @@ use salus_did::Did;
 use salus_records::{Commitment, Confidentiality};
 
 use super::*;
-use crate::evaluate::{decide, Asked, Request, Verdict};
+use crate::evaluate::{decide, Asked, HeldRoles, Request, Verdict};
 use crate::types::{Action, Coding, Outcome, Period, Purpose, RoleGrant, Status};
 
 const NOW: &str = "2025-06-01T00:00:00Z";
@@ -73,9 +73,10 @@ fn by(requester: &str, action: Action, purpose: &'static str) -> Ask<'static> {
 }
 
 fn run(consents: &[Consent], ask: &Ask, asked: &Asked) -> Verdict {
+    let held = HeldRoles::of(&ask.requester, ask.roles, at(ask.time));
     let req = Request {
         requester: &ask.requester,
-        roles: ask.roles,
+        roles: &held,
         action: ask.action,
         purpose: Purpose::parse(ask.purpose).unwrap(),
         time: at(ask.time),
