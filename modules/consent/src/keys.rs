@@ -77,9 +77,13 @@ pub fn role(member: &Did, role: &Coding, organization: &Did) -> Vec<u8> {
     [roles_of(member), role_hash(role).to_vec(), organization.as_str().as_bytes().to_vec()].concat()
 }
 
+pub fn role_index_of(member: &Did) -> Vec<u8> {
+    [ROLE_INDEX_PREFIX, member.as_str().as_bytes(), b"/"].concat()
+}
+
 /// Every organization's grant of `role` to `member` lies under this prefix of the role index.
 pub fn role_index_of_any(member: &Did, role: &Coding) -> Vec<u8> {
-    [ROLE_INDEX_PREFIX, member.as_str().as_bytes(), b"/", &role_hash(role)].concat()
+    [role_index_of(member), role_hash(role).to_vec()].concat()
 }
 
 pub fn role_index(member: &Did, role: &Coding, organization: &Did) -> Vec<u8> {

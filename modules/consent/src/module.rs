@@ -69,6 +69,17 @@ impl Module for ConsentModule {
                 return Err(broken(format!("consent {id} is {} but listed: {listed}", c.terms.status.name())));
             }
         }
+        // The role index mirrors the role grants, key for key.
+        let grants = state.prefix_raw(keys::ROLE_PREFIX)?;
+        let index = state.prefix_raw(keys::ROLE_INDEX_PREFIX)?;
+        if grants.len() != index.len() {
+            return Err(broken(format!("{} role grants but {} in the role index", grants.len(), index.len())));
+        }
+        for ((gk, gv), (ik, iv)) in grants.iter().zip(&index) {
+            if gk[keys::ROLE_PREFIX.len()..] != ik[keys::ROLE_INDEX_PREFIX.len()..] || gv != iv {
+                return Err(broken("the role index differs from the role grants".into()));
+            }
+        }
         Ok(())
     }
 }

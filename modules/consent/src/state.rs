@@ -85,8 +85,10 @@ pub trait ConsentRead: StateRead {
         found.iter().map(|(_, v)| decode(v)).collect()
     }
 
+    /// A page of the member's grants, from the role index (same order and page keys as the
+    /// grants: role hash, then organization), which keeps no deleted keys to step over.
     fn roles_page(&self, member: &Did, page: &Page) -> Result<(Vec<RoleGrant>, PageResponse), Error> {
-        let (found, resp) = paginate(self, &keys::roles_of(member), page)?;
+        let (found, resp) = paginate(self, &keys::role_index_of(member), page)?;
         Ok((found.iter().map(|(_, v)| decode(v)).collect::<Result<_, _>>()?, resp))
     }
 

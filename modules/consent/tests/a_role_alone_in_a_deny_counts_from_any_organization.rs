@@ -96,3 +96,26 @@ fn a_role_taken_back_leaves_nothing_in_the_index_a_decision_reads() {
     assert!(then.get_raw(&grant_key).unwrap().is_some(), "the grant's history is kept");
     assert_eq!(then.get_raw(&index_key).unwrap(), None, "the index kept the deleted key's history");
 }
+
+/// Decisions read those indexes, so they answer at the latest height only: at a past height they
+/// would miss a role taken back since.
+#[test]
+fn decisions_answer_at_the_latest_height_only() {
+    use prost::Message;
+    use salus_consent::query::{ACCESS_GRANT_PATH, DECIDE_PATH};
+
+    let mut w = World::new();
+    w.chain.blocks(2);
+    let past = w.chain.height - 1;
+    let handle = w.chain.app.query_handle();
+    let cache = Default::default();
+    let grant = pb::QueryAccessGrantRequest { requester: w.clinic.did.to_string(), record: 1 }.encode_to_vec();
+    for (path, data) in [(ACCESS_GRANT_PATH, grant.clone()), (DECIDE_PATH, vec![])] {
+        let Err(e) = handle.query(path, &data, past, false, &cache) else { panic!("{path} answered at a past height") };
+        assert_eq!((e.codespace, e.code), ("sdk", 18), "{path}: {}", e.message);
+        assert!(e.message.contains("latest height only"), "{}", e.message);
+    }
+    let latest = w.chain.height;
+    assert!(handle.query(ACCESS_GRANT_PATH, &grant, latest, false, &cache).is_ok());
+    assert!(handle.query(ACCESS_GRANT_PATH, &grant, 0, false, &cache).is_ok());
+}

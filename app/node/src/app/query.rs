@@ -62,6 +62,17 @@ pub fn grpc_code(err: &Error) -> tonic::Code {
 /// The node facts GetNodeInfo reports, refreshed from CometBFT by the node.
 pub type NodeInfoCache = std::sync::Arc<std::sync::RwLock<Option<cmt::GetNodeInfoResponse>>>;
 
+/// Queries that read indexes keeping no history of their deleted keys
+/// (`Storage::without_history_under`: a subject's consents, the role index). At a past height they
+/// would miss what was deleted since (a consent revoked, a role taken back) and answer wrongly, so
+/// they answer at the latest height only.
+pub const LATEST_HEIGHT_ONLY: &[&str] = &[
+    salus_consent::query::DECIDE_PATH,
+    salus_consent::query::ACCESS_GRANT_PATH,
+    salus_consent::query::BY_SUBJECT_PATH,
+    salus_consent::query::ROLES_PATH,
+];
+
 impl QueryHandle {
     /// The snapshot a query at `height` reads (0 = latest).
     pub fn snapshot_at(&self, height: u64) -> Result<Snapshot, Error> {
@@ -89,6 +100,17 @@ impl QueryHandle {
     ) -> Result<Answer, Error> {
         let snap = self.snapshot_at(height)?;
         let at = snap.version();
+        if height != 0 && LATEST_HEIGHT_ONLY.contains(&path) {
+            let latest = self.storage.latest_version().map_err(Error::internal)?;
+            if latest != Some(at) {
+                return Err(Error::sdk(
+                    SdkCode::InvalidRequest,
+                    format!(
+                        "{path} answers at the latest height only (the indexes it reads keep no history of deleted keys): leave the height unset"
+                    ),
+                ));
+            }
+        }
         let plain = |value: Vec<u8>| Answer { value, key: Vec::new(), proof: None, height: at };
         if let Some(sub) = store_path(path) {
             return self.store_query(sub, data, at, prove);
