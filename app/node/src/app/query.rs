@@ -71,6 +71,8 @@ pub const LATEST_HEIGHT_ONLY: &[&str] = &[
     salus_consent::query::ACCESS_GRANT_PATH,
     salus_consent::query::BY_SUBJECT_PATH,
     salus_consent::query::ROLES_PATH,
+    // A simulated MsgAccessRecord decides as an access does.
+    "/cosmos.tx.v1beta1.Service/Simulate",
 ];
 
 impl QueryHandle {
@@ -98,19 +100,48 @@ impl QueryHandle {
         prove: bool,
         node_info: &NodeInfoCache,
     ) -> Result<Answer, Error> {
+        if !LATEST_HEIGHT_ONLY.contains(&path) {
+            return self.answer(path, data, height, prove, node_info);
+        }
+        let latest = self.latest_height()?;
+        if height != 0 && height != latest {
+            return Err(Error::sdk(
+                SdkCode::InvalidRequest,
+                format!(
+                    "{path} answers at the latest height only (the indexes it reads keep no history of deleted keys): leave the height unset"
+                ),
+            ));
+        }
+        // A block committed while the answer was read erases the index keys it deletes, so the
+        // read may have mixed two heights: then it is not an answer for either.
+        let answer = self.answer(path, data, latest, prove, node_info)?;
+        let now = self.latest_height()?;
+        if now != latest {
+            return Err(Error::sdk(
+                SdkCode::InvalidRequest,
+                format!("{path}: block {now} was committed while height {latest} was being read: ask again"),
+            ));
+        }
+        Ok(answer)
+    }
+
+    fn latest_height(&self) -> Result<u64, Error> {
+        self.storage
+            .latest_version()
+            .map_err(Error::internal)?
+            .ok_or_else(|| Error::sdk(SdkCode::InvalidRequest, "the chain has no state yet: wait for genesis"))
+    }
+
+    fn answer(
+        &self,
+        path: &str,
+        data: &[u8],
+        height: u64,
+        prove: bool,
+        node_info: &NodeInfoCache,
+    ) -> Result<Answer, Error> {
         let snap = self.snapshot_at(height)?;
         let at = snap.version();
-        if height != 0 && LATEST_HEIGHT_ONLY.contains(&path) {
-            let latest = self.storage.latest_version().map_err(Error::internal)?;
-            if latest != Some(at) {
-                return Err(Error::sdk(
-                    SdkCode::InvalidRequest,
-                    format!(
-                        "{path} answers at the latest height only (the indexes it reads keep no history of deleted keys): leave the height unset"
-                    ),
-                ));
-            }
-        }
         let plain = |value: Vec<u8>| Answer { value, key: Vec::new(), proof: None, height: at };
         if let Some(sub) = store_path(path) {
             return self.store_query(sub, data, at, prove);
