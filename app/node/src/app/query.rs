@@ -103,26 +103,36 @@ impl QueryHandle {
         if !LATEST_HEIGHT_ONLY.contains(&path) {
             return self.answer(path, data, height, prove, node_info);
         }
-        let latest = self.latest_height()?;
-        if height != 0 && height != latest {
-            return Err(Error::sdk(
+        let not_latest = || {
+            Error::sdk(
                 SdkCode::InvalidRequest,
                 format!(
                     "{path} answers at the latest height only (the indexes it reads keep no history of deleted keys): leave the height unset"
                 ),
-            ));
+            )
+        };
+        let mut latest = self.latest_height()?;
+        if height != 0 && height != latest {
+            return Err(not_latest());
         }
         // A block committed while the answer was read erases the index keys it deletes, so the
-        // read may have mixed two heights: then it is not an answer for either.
-        let answer = self.answer(path, data, latest, prove, node_info)?;
-        let now = self.latest_height()?;
-        if now != latest {
-            return Err(Error::sdk(
-                SdkCode::InvalidRequest,
-                format!("{path}: block {now} was committed while height {latest} was being read: ask again"),
-            ));
+        // read may have mixed two heights: then it is not an answer for either, and it is read
+        // again at the new latest height (blocks come seconds apart; a read takes milliseconds).
+        for _ in 0..3 {
+            let answer = self.answer(path, data, latest, prove, node_info)?;
+            let now = self.latest_height()?;
+            if now == latest {
+                return Ok(answer);
+            }
+            if height != 0 {
+                return Err(not_latest());
+            }
+            latest = now;
         }
-        Ok(answer)
+        Err(Error::sdk(
+            SdkCode::InvalidRequest,
+            format!("{path}: blocks were committed during each of three reads: ask again"),
+        ))
     }
 
     fn latest_height(&self) -> Result<u64, Error> {
