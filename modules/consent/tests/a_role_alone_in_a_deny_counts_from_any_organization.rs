@@ -85,13 +85,7 @@ fn a_role_taken_back_leaves_nothing_in_the_index_a_decision_reads() {
     let then = w.chain.app.query_handle().snapshot_at(granted_at).unwrap();
     assert!(then.get_raw(&grant_key).unwrap().is_some() && then.get_raw(&index_key).unwrap().is_some());
 
-    let revoke = pb::MsgRevokeRole {
-        signer: w.payer.address.to_string(),
-        actor: None,
-        member: clinic.to_string(),
-        role: Some(role("RESEARCHER")),
-    };
-    assert!(w.exec_as(Who::Stranger, revoke, |m| &mut m.actor).is_ok());
+    assert!(w.revoke_role(Who::Stranger, &clinic, role("RESEARCHER")).is_ok());
     let then = w.chain.app.query_handle().snapshot_at(granted_at).unwrap();
     assert!(then.get_raw(&grant_key).unwrap().is_some(), "the grant's history is kept");
     assert_eq!(then.get_raw(&index_key).unwrap(), None, "the index kept the deleted key's history");

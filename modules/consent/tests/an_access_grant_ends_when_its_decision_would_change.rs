@@ -46,13 +46,7 @@ fn a_role_taken_back_ends_the_grant() {
     let clinic = w.clinic.did.clone();
     assert!(w.grant_role(Who::Hospital, &clinic, role("PROV"), None).is_ok());
     permitted(&mut w, record);
-    let revoke = pb::MsgRevokeRole {
-        signer: w.payer.address.to_string(),
-        actor: None,
-        member: clinic.to_string(),
-        role: Some(role("PROV")),
-    };
-    assert!(w.exec_as(Who::Hospital, revoke, |m| &mut m.actor).is_ok());
+    assert!(w.revoke_role(Who::Hospital, &clinic, role("PROV")).is_ok());
     assert!(!grant_live(&w, Who::Clinic, record), "a grant outlives the role that earned it");
 }
 

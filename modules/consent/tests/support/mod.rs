@@ -119,6 +119,17 @@ impl World {
         self.exec_as(organization, msg, |m| &mut m.actor)
     }
 
+    /// `organization` takes back the role it gave `member`.
+    pub fn revoke_role(&mut self, organization: Who, member: &Did, role: pb::Coding) -> TxOutcome {
+        let msg = pb::MsgRevokeRole {
+            signer: self.payer.address.to_string(),
+            actor: None,
+            member: member.to_string(),
+            role: Some(role),
+        };
+        self.exec_as(organization, msg, |m| &mut m.actor)
+    }
+
     /// Runs a message in its own block, signed by `payer` with gas for anything; records its events.
     pub fn run(&mut self, payer: &Key, msg: salus_proto::Any) -> TxOutcome {
         let out = self.chain.exec(payer, msg);
