@@ -5,6 +5,11 @@
 #   - Node packages for the cosmjs compatibility test (tests/cosmjs), from package-lock.json
 #   - The FHIR validator of tests/fhir: a Python venv with tests/fhir/requirements.txt (fhir.resources)
 #     and the official FHIR R4 JSON schema, cached outside the checkout
+#   - The Hermes IBC relayer, pinned, built with `cargo install --locked`, cached outside the checkout
+#   - The peer chain of the interoperability tests, ibc-go v8's simapp `simd`, built with `go build`
+#     from the Go module proxy (scripts/simd pins it), cached outside the checkout
+# Tools built from source are cached under ~/.cache/salus/<tool>-<version> (SALUS_TOOLS_CACHE moves
+# it), so clones and CI runs share them; bin/ links to them. A missing one is built again.
 set -euo pipefail
 
 COMETBFT_VERSION="${COMETBFT_VERSION:-v0.38.26}"
@@ -82,4 +87,39 @@ else
   echo "$fhir_marker" > "$FHIR_VENV/.salus-installed"
   say "FHIR validator installed in $FHIR_VENV"
 fi
+
+# Tools built from source, cached by version outside the checkout and linked into bin/.
+TOOLS_CACHE="${SALUS_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/salus}"
+link_tool() { ln -sf "$1" "$BIN/$2"; }
+
+HERMES_VERSION="1.10.5"
+HERMES_ROOT="$TOOLS_CACHE/hermes-$HERMES_VERSION"
+if [ -x "$HERMES_ROOT/bin/hermes" ] && "$HERMES_ROOT/bin/hermes" version 2>/dev/null | grep -q "$HERMES_VERSION"; then
+  say "Hermes $HERMES_VERSION present in $HERMES_ROOT"
+else
+  command -v cargo >/dev/null || { echo "cargo is required to build Hermes: install Rust (rustup) and re-run" >&2; exit 1; }
+  say "building Hermes $HERMES_VERSION with cargo install --locked (about 7 minutes on 2 cores)"
+  rm -rf "$HERMES_ROOT"
+  cargo install ibc-relayer-cli --version "$HERMES_VERSION" --locked --bin hermes --root "$HERMES_ROOT" --quiet
+  say "$("$HERMES_ROOT/bin/hermes" version) installed in $HERMES_ROOT"
+fi
+link_tool "$HERMES_ROOT/bin/hermes" hermes
+
+# The Go module of scripts/simd names the ibc-go version; go.sum pins every module it fetches.
+SIMD_VERSION="$(awk '$1 == "require" && $2 == "github.com/cosmos/ibc-go/v8" { print $3 }' "$ROOT/scripts/simd/go.mod")"
+[ -n "$SIMD_VERSION" ] || { echo "scripts/simd/go.mod requires no github.com/cosmos/ibc-go/v8" >&2; exit 1; }
+SIMD_DIR="$TOOLS_CACHE/simd-$SIMD_VERSION"
+simd_marker="$(sha256sum "$ROOT/scripts/simd/go.mod" "$ROOT/scripts/simd/go.sum" | sha256sum | cut -d' ' -f1)"
+if [ -x "$SIMD_DIR/simd" ] && [ "$(cat "$SIMD_DIR/.salus-installed" 2>/dev/null)" = "$simd_marker" ]; then
+  say "simd (ibc-go $SIMD_VERSION simapp) present in $SIMD_DIR"
+else
+  command -v go >/dev/null || { echo "Go is required to build simd: install Go >= 1.22 and re-run" >&2; exit 1; }
+  say "building simd (ibc-go $SIMD_VERSION simapp) with go build (about 4 minutes on 2 cores)"
+  rm -rf "$SIMD_DIR" && mkdir -p "$SIMD_DIR"
+  (cd "$ROOT/scripts/simd" && go build -mod=readonly -o "$SIMD_DIR/simd" github.com/cosmos/ibc-go/v8/testing/simapp/simd)
+  "$SIMD_DIR/simd" version >/dev/null
+  echo "$simd_marker" > "$SIMD_DIR/.salus-installed"
+  say "simd installed in $SIMD_DIR"
+fi
+link_tool "$SIMD_DIR/simd" simd
 say "done"
