@@ -1,8 +1,9 @@
 //! A harness for end-to-end tests: a real chain of CometBFT + salusd in a temporary home, on free
 //! loopback ports, driven through the `salusd` CLI.
 //!
-//! Binaries: `SALUSD_BIN` (default `target/debug/salusd`) and `COMETBFT_BIN` (default
-//! `bin/cometbft`, installed by scripts/install.sh). A missing binary fails the test with the
+//! Binaries: `SALUSD_BIN` (default `target/debug/salusd`), `COMETBFT_BIN` (default
+//! `bin/cometbft`) and `HERMES_BIN` (default `bin/hermes`), the last two installed by
+//! scripts/install.sh. A missing binary fails the test with the
 //! command that provides it; nothing is skipped.
 
 use std::net::TcpListener;
@@ -41,6 +42,11 @@ pub fn salusd_upgraded_bin() -> PathBuf {
 
 pub fn cometbft_bin() -> PathBuf {
     binary("COMETBFT_BIN", "bin/cometbft", "run scripts/install.sh")
+}
+
+/// The Hermes IBC relayer (scripts/install.sh links the pinned release into bin/).
+pub fn hermes_bin() -> PathBuf {
+    binary("HERMES_BIN", "bin/hermes", "run scripts/install.sh")
 }
 
 /// Free loopback ports, held until the caller binds them.

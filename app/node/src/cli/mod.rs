@@ -5,6 +5,8 @@ mod ctx;
 mod did;
 mod export;
 mod fhir;
+mod hermes;
+pub use hermes::proof_specs_json as hermes_proof_specs_json;
 mod init;
 mod keys;
 mod localnet;
@@ -61,6 +63,9 @@ enum Command {
     Status(query::StatusArgs),
     /// Measure the app in process: pre-signed transfers, block by block, and print a table.
     Bench(bench::BenchArgs),
+    /// Write the Hermes relayer's config section for this node's chain (proof specs, store prefix,
+    /// compat mode, gas price, key name).
+    HermesConfig(hermes::HermesConfigArgs),
     /// Run a network of N validators on this machine (--home is where it lives).
     #[command(subcommand)]
     Localnet(localnet::LocalnetCmd),
@@ -111,6 +116,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Fhir(c) => fhir::run(&node_home(), c),
         Command::Status(a) => runtime()?.block_on(query::status(a)),
         Command::Bench(a) => bench::run(a),
+        Command::HermesConfig(a) => hermes::run(&node_home(), a),
         Command::Localnet(cmd) => {
             localnet::run(&home.clone().unwrap_or_else(|| default_home().with_file_name(".salus-localnet")), cmd)
         }
