@@ -52,8 +52,30 @@ async fn grpc_answers_cosmos_queries_at_any_height() {
     assert_eq!(params.bond_denom, "usalus");
     let hist = st.historical_info(staking::QueryHistoricalInfoRequest { height: height as i64 }).await.unwrap();
     let hist = hist.into_inner().hist.unwrap();
-    assert_eq!(hist.header.unwrap().height, height as i64);
+    let header = hist.header.unwrap();
+    assert_eq!(header.height, height as i64);
     assert_eq!(hist.valset.len(), 1);
+    // The hashes of the header CometBFT committed: what a light client of Salus stores as its
+    // consensus state at that height (IBC's host consensus state).
+    let block = node.rpc(&format!("block?height={height}")).unwrap();
+    let committed = &block["block"]["header"];
+    assert_eq!(hex::encode_upper(&header.app_hash), committed["app_hash"].as_str().unwrap());
+    assert_eq!(hex::encode_upper(&header.next_validators_hash), committed["next_validators_hash"].as_str().unwrap());
+
+    // What Hermes' health check reads of the app: the Cosmos SDK level it speaks and the CometBFT
+    // that runs it, in the version CometBFT reports.
+    use salus_proto::cosmos::base::tendermint::v1beta1 as cmt;
+    let info = cmt::service_client::ServiceClient::new(channel.clone())
+        .get_node_info(cmt::GetNodeInfoRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    let app = info.application_version.unwrap();
+    let dep = |path: &str| app.build_deps.iter().find(|m| m.path == path).map(|m| m.version.clone());
+    assert_eq!(dep("github.com/cosmos/cosmos-sdk").as_deref(), Some("v0.50.0"));
+    let comet_version = node.rpc("status").unwrap()["node_info"]["version"].as_str().unwrap().to_string();
+    assert_eq!(dep("github.com/cometbft/cometbft"), Some(format!("v{comet_version}")));
+    assert_eq!(app.cosmos_sdk_version, "v0.50.0");
     let validators = st.validators(staking::QueryValidatorsRequest::default()).await.unwrap().into_inner();
     let v = &validators.validators[0];
     assert_eq!((v.status, v.tokens.as_str()), (3, "100000000000"), "bonded with the gentx's stake");

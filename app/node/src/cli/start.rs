@@ -111,6 +111,22 @@ pub fn start(home: &Home, a: StartArgs) -> Result<()> {
     })
 }
 
+/// The Cosmos SDK release whose transactions, queries and module rules Salus follows: relayers
+/// (Hermes) and explorers read it from GetNodeInfo to decide what the chain speaks.
+pub const COSMOS_SDK_COMPAT: &str = "v0.50.0";
+
+/// GetNodeInfo's `build_deps`, as a Go chain lists its modules: what Salus is compatible with (the
+/// Cosmos SDK level above, and the CometBFT that runs it, as CometBFT reports its version). Hermes refuses a chain that lists neither
+/// `cometbft/cometbft` nor `tendermint/tendermint`, and checks the SDK's version range.
+pub fn build_deps(cometbft_version: &str) -> Vec<cmt::Module> {
+    let module =
+        |path: &str, version: &str| cmt::Module { path: path.into(), version: version.into(), sum: String::new() };
+    vec![
+        module("github.com/cosmos/cosmos-sdk", COSMOS_SDK_COMPAT),
+        module("github.com/cometbft/cometbft", &format!("v{}", cometbft_version.trim_start_matches('v'))),
+    ]
+}
+
 /// Fills the GetNodeInfo answer from CometBFT's /status once it answers, and keeps it fresh.
 async fn refresh_node_info(rpc_url: String, cache: NodeInfoCache) {
     let Ok(rpc) = Rpc::new(&rpc_url) else { return };
@@ -139,6 +155,8 @@ async fn refresh_node_info(rpc_url: String, cache: NodeInfoCache) {
                     name: "salus".into(),
                     app_name: "salusd".into(),
                     version: env!("CARGO_PKG_VERSION").into(),
+                    cosmos_sdk_version: COSMOS_SDK_COMPAT.into(),
+                    build_deps: build_deps(&ni.version.to_string()),
                     ..Default::default()
                 }),
             };
