@@ -206,7 +206,13 @@ pub fn validator_set(count: u32, runs: u32) -> Result<Case> {
     let (writes, _) = state.into_parts();
     storage.commit(storage.prepare(0, &writes)?)?;
     let snap = storage.snapshot(0);
-    let ctx = BlockCtx { chain_id: "salus-bench-1".into(), height: 1, time_secs: 1_800_000_000, time_nanos: 0 };
+    let ctx = BlockCtx {
+        chain_id: "salus-bench-1".into(),
+        height: 1,
+        time_secs: 1_800_000_000,
+        time_nanos: 0,
+        header: Default::default(),
+    };
     let t = Instant::now();
     for _ in 0..runs {
         let mut block = Overlay::new(&snap);

@@ -4,8 +4,9 @@
 //! changes any stored byte, gas charge or event fails here. Recorded at 9d2bc0e, before the module
 //! contract; the app hashes re-recorded when governance joined (its genesis params, its blocked
 //! account and CometBFT's params kept since InitChain are new state), and again when the records
-//! and consent modules joined (their genesis params are new state; re-recorded when consent's max_roles_per_member left its params), with the outcome digest
-//! unchanged.
+//! and consent modules joined (their genesis params are new state; re-recorded when consent's max_roles_per_member left its params), and again when staking's
+//! historical record gained the header's app hash and next validators hash (for IBC), with the
+//! outcome digest unchanged.
 
 mod support;
 
@@ -16,10 +17,10 @@ use support::*;
 /// outcome (codespace, code, gas, log, events) and every block's begin/end events.
 const PINNED: [&str; 6] = [
     "bc045ba4cce1a21480770f3e4e2e65310d247de6bf3e0e7b29e6c9e4ef4cc69b",
-    "73eb6acb4d74a1b58ef51d984a12d16630c12419ca48124bf104c5e7d0d96c01",
-    "3c730bdb6b4a042a95e9a5e69403caef9901b9148b5e3962552360fa23a6d0e2",
-    "08739b14cc6f4612121524e2287538faade43f4147eedb74f71780a4caabf8d8",
-    "93334d192a20da5eb2b18cac3ea386b7ce92ce600cde5726869163d210811565",
+    "39ac3c0649027f7b38ff254ed216aee9f474e81b7683e26ac87330a4b0c852d5",
+    "dbe03ad2b082fd0d789ad9ba3a12997d9022a2cc056ebbcebf63040fd9001b3a",
+    "7a6a7ba914861a4acf8dba243f1b0a32ad71c4cab5b3c56663d5778d317e7d20",
+    "c2e28842ab2ef5480fe9bc5e427e9098cbba51289b7806476cb5b67aaed82ae1",
     "4cdcc7cf2c00cc7867bf031ea87f0b04fd52a4acfa159777f347158859741b23",
 ];
 

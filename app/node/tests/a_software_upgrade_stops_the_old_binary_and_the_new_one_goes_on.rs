@@ -95,7 +95,13 @@ fn only_governance_schedules_and_not_in_the_past() {
     let router = salus_node::app::modules::AppRouter::new(&limits);
     let snap = chain.snapshot();
     let mut state = salus_sdk::Overlay::new(&snap);
-    let ctx = salus_sdk::BlockCtx { chain_id: "t".into(), height: 50, time_secs: 0, time_nanos: 0 };
+    let ctx = salus_sdk::BlockCtx {
+        chain_id: "t".into(),
+        height: 50,
+        time_secs: 0,
+        time_nanos: 0,
+        header: Default::default(),
+    };
     let past = UpgradeMsg::SoftwareUpgrade {
         authority: governance_authority(),
         plan: Plan { name: "y".into(), height: 50, info: String::new() },

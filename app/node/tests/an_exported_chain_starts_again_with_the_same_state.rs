@@ -400,6 +400,7 @@ fn no_change_to_one_field_of_an_export_makes_init_panic_or_a_later_block_halt() 
                             })
                             .collect(),
                         misbehavior: Vec::new(),
+                        next_validators_hash: Vec::new(),
                     };
                     for height in 1..=3u64 {
                         let info = votes(height % 2 == 0);

@@ -11,6 +11,19 @@ pub struct BlockCtx {
     /// Block time, seconds since the Unix epoch.
     pub time_secs: i64,
     pub time_nanos: u32,
+    /// What the block's header commits to besides its time: empty outside FinalizeBlock (CheckTx,
+    /// queries and genesis know no header).
+    pub header: HeaderHashes,
+}
+
+/// The hashes of the block's header that IBC's light clients verify against: a counterparty's
+/// client of this chain stores them as this chain's consensus state at the block's height.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HeaderHashes {
+    /// The app hash the header carries: the state after the previous block.
+    pub app_hash: Vec<u8>,
+    /// The hash of the validator set that signs the next block.
+    pub next_validators_hash: Vec<u8>,
 }
 
 /// A module message as a domain type.

@@ -24,7 +24,7 @@ pub mod tx;
 
 pub use address::Address;
 pub use coin::{Coin, Coins};
-pub use context::{BlockCtx, Msg};
+pub use context::{BlockCtx, HeaderHashes, Msg};
 pub use dec::{Dec, DecCoins};
 pub use error::{Error, SdkCode};
 pub use event::Event;

@@ -253,4 +253,6 @@ pub struct Misbehavior {
 pub struct BlockInfo {
     pub votes: Vec<VoteInfo>,
     pub misbehavior: Vec<Misbehavior>,
+    /// The header's hash of the validator set of the next block.
+    pub next_validators_hash: Vec<u8>,
 }

@@ -94,7 +94,15 @@ impl TestChain {
                 .map(|(cons, power)| VoteInfo { cons_address: cons, power, signed: !self.absent.contains(&cons) })
                 .collect()
         };
-        BlockInfo { votes, misbehavior: std::mem::take(&mut self.evidence) }
+        // Fabricated as the votes are: a hash of the set that signs the block after this one (not
+        // CometBFT's Merkle hash of the validators, which needs their public keys).
+        let mut next = <sha2::Sha256 as sha2::Digest>::new();
+        for (cons, power) in self.set_at(self.height + 2) {
+            sha2::Digest::update(&mut next, cons);
+            sha2::Digest::update(&mut next, power.to_be_bytes());
+        }
+        let next_validators_hash = sha2::Digest::finalize(next).to_vec();
+        BlockInfo { votes, misbehavior: std::mem::take(&mut self.evidence), next_validators_hash }
     }
 
     fn supply(&self) -> u128 {

@@ -28,7 +28,13 @@ fn chain() -> (tempfile::TempDir, Storage, Did) {
     let key = ed25519_consensus::SigningKey::from([1; 32]);
     let public = PublicKey::Ed25519(key.verification_key().to_bytes());
     let did = Did::from_key(&public);
-    let ctx = BlockCtx { chain_id: CHAIN.into(), height: 1, time_secs: 1_800_000_000, time_nanos: 0 };
+    let ctx = BlockCtx {
+        chain_id: CHAIN.into(),
+        height: 1,
+        time_secs: 1_800_000_000,
+        time_nanos: 0,
+        header: Default::default(),
+    };
     let base = storage.snapshot(0);
     let mut block = Overlay::new(&base);
     let mut doc = cli::new_document(&public, false, &[], &[]).unwrap();

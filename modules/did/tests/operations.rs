@@ -53,6 +53,7 @@ impl Chain {
             height: self.height + 1,
             time_secs: 1_800_000_000 + self.height as i64 * 5,
             time_nanos: 0,
+            header: Default::default(),
         }
     }
 

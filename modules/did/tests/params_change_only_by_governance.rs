@@ -42,6 +42,7 @@ impl Chain {
             height: self.height + 1,
             time_secs: 1_800_000_000 + self.height as i64,
             time_nanos: 0,
+            header: Default::default(),
         };
         let result = DidModule::execute(&mut one, &ctx, &NoRouter, msg);
         let (writes, events) = one.into_parts();

@@ -23,6 +23,8 @@ fn record_history(state: &mut impl StateWrite, ctx: &BlockCtx) -> Result<(), Err
         time: Time::of(ctx),
         chain_id: ctx.chain_id.clone(),
         validators: state.last_powers()?,
+        app_hash: ctx.header.app_hash.clone(),
+        next_validators_hash: ctx.header.next_validators_hash.clone(),
     })?;
     // Down from the newest record past `keep` to the first height without one: one record in a
     // steady state, every record past a lowered `historical_entries` the first time (as Cosmos'

@@ -25,7 +25,7 @@ pub mod slashing;
 pub mod state;
 pub mod types;
 
-pub use abilities::{BondedValidator, VotingPower};
+pub use abilities::{BondedValidator, HostHeader, HostHistory, VotingPower};
 pub use error::{DistributionError, SlashingError, StakingError};
 pub use module::{DistributionModule, SlashingModule, StakingModule};
 pub use msgs::StakingMsg;

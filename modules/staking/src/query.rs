@@ -329,6 +329,8 @@ fn historical_info(state: &impl StateRead, data: &[u8]) -> Result<Vec<u8>, Error
         chain_id: h.chain_id.clone(),
         height: h.height as i64,
         time: Some(h.time.to_proto()),
+        app_hash: h.app_hash.clone(),
+        next_validators_hash: h.next_validators_hash.clone(),
         ..Default::default()
     };
     Ok(staking::QueryHistoricalInfoResponse { hist: Some(staking::HistoricalInfo { header: Some(header), valset }) }

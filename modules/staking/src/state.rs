@@ -21,7 +21,8 @@ pub fn distribution_account() -> Address {
     crate::module::DISTRIBUTION_ACCOUNT.address()
 }
 
-/// A past block, kept `historical_entries` deep for IBC.
+/// A past block, kept `historical_entries` deep for IBC: what a counterparty's light client of
+/// this chain stores as its consensus state at that height (time, app hash, next validators hash).
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
 pub struct HistoricalRecord {
     pub height: u64,
@@ -29,6 +30,10 @@ pub struct HistoricalRecord {
     pub chain_id: String,
     /// The bonded set after the block, by operator, with power.
     pub validators: Vec<(Address, u64)>,
+    /// The header's app hash: the state after the previous block.
+    pub app_hash: Vec<u8>,
+    /// The header's hash of the next block's validator set.
+    pub next_validators_hash: Vec<u8>,
 }
 
 fn addr_at(key: &[u8], offset: usize) -> Result<Address, Error> {

@@ -10,7 +10,13 @@ use salus_store::Storage;
 use salus_token::TestFunds;
 
 fn ctx(height: u64) -> BlockCtx {
-    BlockCtx { chain_id: "t".into(), height, time_secs: 1_800_000_000 + height as i64, time_nanos: 0 }
+    BlockCtx {
+        chain_id: "t".into(),
+        height,
+        time_secs: 1_800_000_000 + height as i64,
+        time_nanos: 0,
+        header: Default::default(),
+    }
 }
 
 fn coins(n: u128) -> Coins {

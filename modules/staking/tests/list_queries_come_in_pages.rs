@@ -17,7 +17,13 @@ const VALIDATORS: u16 = 250;
 const DELEGATORS: u16 = 250;
 
 fn ctx(height: u64) -> BlockCtx {
-    BlockCtx { chain_id: "t".into(), height, time_secs: 1_800_000_000 + height as i64, time_nanos: 0 }
+    BlockCtx {
+        chain_id: "t".into(),
+        height,
+        time_secs: 1_800_000_000 + height as i64,
+        time_nanos: 0,
+        header: Default::default(),
+    }
 }
 
 fn addr(kind: u8, i: u16) -> Address {

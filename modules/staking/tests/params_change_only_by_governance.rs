@@ -30,7 +30,13 @@ const MILLION: u128 = 1_000_000;
 /// The context of the block after the chain's last one (blocks are one second apart).
 fn next_block(chain: &TestChain) -> BlockCtx {
     let height = chain.height + 1;
-    BlockCtx { chain_id: CHAIN_ID.into(), height, time_secs: 1_800_000_000 + height as i64, time_nanos: 0 }
+    BlockCtx {
+        chain_id: CHAIN_ID.into(),
+        height,
+        time_secs: 1_800_000_000 + height as i64,
+        time_nanos: 0,
+        header: Default::default(),
+    }
 }
 
 /// Runs `msg` through module `M`'s `execute` (no `validate_basic`: the handler must check on its
@@ -397,6 +403,7 @@ fn a_smaller_signing_window_drops_the_misses_beyond_it_and_binds_the_next_block(
             })
             .collect(),
         misbehavior: Vec::new(),
+        next_validators_hash: Vec::new(),
     };
     // Under the old window, one more miss is still tolerated.
     let mut unchanged = Overlay::new(&snap);

@@ -63,7 +63,13 @@ impl Chain {
     fn run(&mut self, msg: &TokenMsg) -> Result<Vec<Event>, Error> {
         let snap = self.snap();
         let mut one = Overlay::new(&snap);
-        let ctx = BlockCtx { chain_id: "salus-test-1".into(), height: self.height + 1, time_secs: 0, time_nanos: 0 };
+        let ctx = BlockCtx {
+            chain_id: "salus-test-1".into(),
+            height: self.height + 1,
+            time_secs: 0,
+            time_nanos: 0,
+            header: Default::default(),
+        };
         let result = TokenModule::execute(&mut one, &ctx, &NoRouter, msg);
         let (writes, events) = one.into_parts();
         if let Err(e) = result {

@@ -89,6 +89,7 @@ fn exec_result(o: &TxOutcome, index: &EventIndex) -> ExecTxResult {
 /// The last commit's votes and the evidence of misbehaviour, for the staking hooks.
 fn block_info(fb: &tendermint::abci::request::FinalizeBlock) -> BlockInfo {
     BlockInfo {
+        next_validators_hash: fb.next_validators_hash.as_bytes().to_vec(),
         votes: fb
             .decided_last_commit
             .votes

@@ -14,7 +14,7 @@ pub mod upgrades;
 
 use anyhow::{anyhow, bail, Context, Result};
 use salus_sdk::state::{apply, Writes};
-use salus_sdk::{BlockCtx, Event, Overlay, StateRead, StateWrite};
+use salus_sdk::{BlockCtx, Event, HeaderHashes, Overlay, StateRead, StateWrite};
 use salus_sdk::{BlockInfo, ValidatorUpdate};
 use salus_store::{Prepared, Snapshot, Storage};
 
@@ -219,7 +219,7 @@ impl App {
 
     fn block_ctx_for(&self, chain_id: &str, height: u64, time: tendermint::Time) -> BlockCtx {
         let (time_secs, time_nanos) = unix_parts(time);
-        BlockCtx { chain_id: chain_id.to_string(), height, time_secs, time_nanos }
+        BlockCtx { chain_id: chain_id.to_string(), height, time_secs, time_nanos, header: Default::default() }
     }
 
     /// Executes a block (begin-block hooks, txs, end-block hooks) and computes its app hash;
@@ -238,7 +238,11 @@ impl App {
                 expected - 1
             );
         }
-        let ctx = self.block_ctx(height, time);
+        let header = HeaderHashes {
+            app_hash: self.storage.app_hash(expected - 1)?.to_vec(),
+            next_validators_hash: info.next_validators_hash.clone(),
+        };
+        let ctx = BlockCtx { header, ..self.block_ctx(height, time) };
         let mut block = Overlay::new(&self.committed);
         // Nothing of the block is written if this binary may not execute it.
         if let Err(upgrades::UpgradeNeeded(why)) = upgrades::before_block(&mut block, height, &self.upgrade_handlers)
@@ -296,7 +300,13 @@ impl App {
     /// CheckTx: runs the tx on the mempool's state (committed state plus txs accepted since).
     pub fn check_tx(&mut self, tx: &[u8], recheck: bool) -> TxOutcome {
         let (time_secs, time_nanos) = self.block_time;
-        let ctx = BlockCtx { chain_id: self.chain_id.clone(), height: self.mempool_height, time_secs, time_nanos };
+        let ctx = BlockCtx {
+            chain_id: self.chain_id.clone(),
+            height: self.mempool_height,
+            time_secs,
+            time_nanos,
+            header: Default::default(),
+        };
         let mut mempool = Overlay::resume(&self.committed, std::mem::take(&mut self.mempool));
         let mode = if recheck { Mode::Recheck } else { Mode::Check };
         // A refused tx never enters the mempool, so nothing it did (not even its fee and

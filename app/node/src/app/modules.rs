@@ -453,7 +453,7 @@ mod tests {
         let router = AppRouter::new(&limits);
         let send = salus_token::TokenMsg::Send { from, to, amount: "40usalus".parse().unwrap() }.to_any();
         assert_eq!(router.signers(&send).unwrap(), vec![from]);
-        let ctx = BlockCtx { chain_id: "t".into(), height: 1, time_secs: 0, time_nanos: 0 };
+        let ctx = BlockCtx { chain_id: "t".into(), height: 1, time_secs: 0, time_nanos: 0, header: Default::default() };
         router.execute(&mut state, &ctx, &send).unwrap();
         assert_eq!(salus_token::TokenRead::balance(&state, &to, "usalus").unwrap(), 40);
 

@@ -234,6 +234,7 @@ impl QueryHandle {
             height: snap.version() + 1,
             time_secs,
             time_nanos,
+            header: Default::default(),
         };
         // The consensus limits of the state simulated against, not those the node started with.
         let mut limits = self.limits.clone();
