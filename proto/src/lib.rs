@@ -57,3 +57,23 @@ pub fn to_any<M: Name>(msg: &M) -> Any {
 /// The encoded `FileDescriptorSet` of the gRPC services Salus serves (proto/interfaces), for
 /// reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/interfaces.bin"));
+
+/// What gRPC reflection describes: [`FILE_DESCRIPTOR_SET`], then ibc-go's packages as ibc-proto
+/// ships them (`ibc.core.*`, `ibc.lightclients.*`, ..., with the files they import), each file
+/// that Salus does not declare itself.
+pub fn reflection_descriptor_set() -> &'static [u8] {
+    static SET: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        let decode = |bytes: &[u8]| {
+            <prost_types::FileDescriptorSet as prost::Message>::decode(bytes)
+                .expect("a built-in descriptor set decodes")
+        };
+        let mut set = decode(FILE_DESCRIPTOR_SET);
+        for file in decode(ibc_proto::FILE_DESCRIPTOR_SET).file {
+            if !set.file.iter().any(|f| f.name == file.name) {
+                set.file.push(file);
+            }
+        }
+        prost::Message::encode_to_vec(&set)
+    })
+}

@@ -149,7 +149,7 @@ pub async fn serve_on(
     // The services listed are the node's and the module list's; every message of the descriptor
     // set (the public keys an `Any` holds included) can still be looked up by name.
     let reflection = |builder: tonic_reflection::server::Builder<'static>| {
-        let builder = builder.register_encoded_file_descriptor_set(salus_proto::FILE_DESCRIPTOR_SET);
+        let builder = builder.register_encoded_file_descriptor_set(salus_proto::reflection_descriptor_set());
         crate::app::query::reflection_services()
             .into_iter()
             .chain(REFLECTION_SERVICES)
