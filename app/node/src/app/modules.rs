@@ -264,6 +264,7 @@ modules! {
         consensus: Consensus => salus_consensus::ConsensusModule,
         records: Records => salus_records::RecordsModule,
         consent: Consent => salus_consent::ConsentModule,
+        ibc: Ibc => salus_ibc::IbcModule,
     ],
     // As Cosmos orders them: rewards for the last block's voters before liveness and evidence
     // change who is bonded.
@@ -474,7 +475,7 @@ mod tests {
     #[test]
     fn every_service_is_in_the_reflection_descriptors() {
         use prost::Message;
-        let set = prost_types::FileDescriptorSet::decode(salus_proto::FILE_DESCRIPTOR_SET).unwrap();
+        let set = prost_types::FileDescriptorSet::decode(salus_proto::reflection_descriptor_set()).unwrap();
         let declared: Vec<String> = set
             .file
             .iter()
