@@ -137,3 +137,40 @@ fn a_message_naming_another_signer_or_not_routed_is_refused_and_changes_nothing(
 
     assert!(chain.snapshot().get_raw(b"ibc/nextClientSequence").unwrap().is_none(), "no client was created");
 }
+
+/// Determinism: two chains (two stores, two processes' worth of hash seeds) fed the same IBC txs
+/// commit the same app hashes, block by block.
+#[test]
+fn two_chains_fed_the_same_ibc_txs_reach_the_same_app_hashes() {
+    use ibc_proto::ibc::core::commitment::v1::MerklePrefix;
+    use ibc_proto::ibc::core::connection::v1 as connection;
+    let relayer = key(1);
+    let signer = relayer.address.to_string();
+    let open_init = any(&connection::MsgConnectionOpenInit {
+        client_id: "07-tendermint-0".into(),
+        counterparty: Some(connection::Counterparty {
+            client_id: "07-tendermint-3".into(),
+            connection_id: String::new(),
+            prefix: Some(MerklePrefix { key_prefix: b"ibc".to_vec() }),
+        }),
+        version: Some(connection::Version {
+            identifier: "1".into(),
+            features: vec!["ORDER_ORDERED".into(), "ORDER_UNORDERED".into()],
+        }),
+        delay_period: 0,
+        signer: signer.clone(),
+    });
+    let run = || {
+        let mut chain = TestChain::new();
+        let mut hashes = Vec::new();
+        for msg in [create_client(&signer), create_client(&signer), open_init.clone(), open_init.clone()] {
+            let out = chain.exec(&relayer, msg);
+            assert_eq!(out.code, 0, "{}", out.log);
+            hashes.push(chain.app_hash());
+        }
+        let end = chain.snapshot().get_raw(b"ibc/connections/connection-1").unwrap();
+        assert!(end.is_some(), "two connections opened (INIT)");
+        hashes
+    };
+    assert_eq!(run(), run());
+}
