@@ -13,7 +13,16 @@ use crate::msgs::{IbcMsg, GAS_PER_HEADER_SIGNATURE};
 pub fn execute(state: &mut impl StateWrite, ctx: &BlockCtx, msg: &IbcMsg) -> Result<(), Error> {
     state.charge_gas(msg.header_signatures.saturating_mul(GAS_PER_HEADER_SIGNATURE), "IBC header signatures")?;
     let mut ibc = IbcCtx::new(state, ctx)?;
-    ibc::core::entrypoint::dispatch(&mut ibc, &mut Ports, msg.envelope.clone()).map_err(|e| IbcError::of(&e))
+    // ibc-rs and the light-client verifier beneath it `expect` and compute without checks in
+    // places: decode bounds what reaches them, and a panic left over fails the message (whose
+    // writes are dropped with it) instead of the node. It is a function of the input alone, so
+    // every validator fails it alike (overflow checks are on in every profile, Cargo.toml).
+    let envelope = msg.envelope.clone();
+    let run = std::panic::AssertUnwindSafe(|| ibc::core::entrypoint::dispatch(&mut ibc, &mut Ports, envelope));
+    match std::panic::catch_unwind(run) {
+        Ok(result) => result.map_err(|e| IbcError::of(&e)),
+        Err(_) => Err(IbcError::Client.with(format!("{}: the IBC handler refused this input", msg.type_url))),
+    }
 }
 
 /// The modules bound to IBC ports: none yet (ICS-20's `transfer` is the first to come), so

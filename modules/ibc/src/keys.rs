@@ -16,12 +16,20 @@ pub fn client_prefix(client_id: &ClientId) -> Vec<u8> {
     [salus_store::IBC_PREFIX, format!("clients/{client_id}/").as_bytes()].concat()
 }
 
-/// ibc-go's consensus-state iteration index of a client: `clients/{id}/iterateConsensusStates`
-/// then the height as two big-endian numbers, so that key order is height order (the `{r}-{h}`
-/// path strings are not: `0-10` sorts before `0-9`).
+/// A client's consensus states by height (ibc-go's `iterateConsensusStates` index): the height as
+/// two big-endian numbers, so key order is height order (the `{r}-{h}` path strings are not:
+/// `0-10` sorts before `0-9`). It is never proven, so it lives in the main tree, under
+/// [`HISTORY_FREE_PREFIXES`]: every update prunes the oldest states and reads the index from its
+/// start, which must not step over the deleted keys of every state pruned before.
 pub fn consensus_iteration_prefix(client_id: &ClientId) -> Vec<u8> {
-    [client_prefix(client_id).as_slice(), b"iterateConsensusStates"].concat()
+    [CONSENSUS_INDEX_PREFIX, client_id.as_str().as_bytes(), b"/"].concat()
 }
+
+pub const CONSENSUS_INDEX_PREFIX: &[u8] = b"ibc_index/consensus/";
+
+/// Indexes that keep no history of their deleted keys (registered in `App::new`); the queries
+/// that read them answer at the latest height only.
+pub const HISTORY_FREE_PREFIXES: &[&[u8]] = &[CONSENSUS_INDEX_PREFIX];
 
 pub fn consensus_iteration(client_id: &ClientId, revision_number: u64, revision_height: u64) -> Vec<u8> {
     [consensus_iteration_prefix(client_id).as_slice(), &revision_number.to_be_bytes(), &revision_height.to_be_bytes()]
@@ -60,6 +68,12 @@ mod tests {
         let id = ClientId::new("07-tendermint", 3).unwrap();
         assert!(consensus_iteration(&id, 0, 9) < consensus_iteration(&id, 0, 10));
         assert!(consensus_iteration(&id, 0, u64::MAX) < consensus_iteration(&id, 1, 1));
+        assert!(!consensus_iteration(&id, 0, 1).starts_with(salus_store::IBC_PREFIX), "in the main tree");
+        let other = ClientId::new("07-tendermint", 30).unwrap();
+        assert!(
+            !consensus_iteration(&other, 0, 1).starts_with(&consensus_iteration_prefix(&id)),
+            "ids end with a slash"
+        );
         let prefix = consensus_iteration_prefix(&id);
         assert_eq!(height_of_iteration_key(prefix.len(), &consensus_iteration(&id, 2, 77)), Some((2, 77)));
         assert_eq!(height_of_iteration_key(prefix.len(), &prefix), None);

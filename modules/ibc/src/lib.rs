@@ -3,6 +3,7 @@
 //! writes, so that counterparties verify Salus' proofs; the host's consensus states come from
 //! staking's historical records. Channels, packets and ICS-20 follow.
 
+pub mod checks;
 pub mod cli;
 pub mod context;
 pub mod error;

@@ -2,13 +2,13 @@
 //! messages and the ICS-03 connection handshake. Channels and packets follow with the first
 //! module bound to a port (ICS-20).
 
+use ibc::clients::tendermint::client_state::ClientState as TmClientState;
 use ibc::core::client::types::msgs::ClientMsg;
 use ibc::core::connection::types::msgs::ConnectionMsg;
 use ibc::core::handler::types::msgs::MsgEnvelope;
 use ibc::core::primitives::Signer;
 use ibc_proto::ibc::core::client::v1 as client;
 use ibc_proto::ibc::core::connection::v1 as connection;
-use prost::Message;
 use salus_proto::Any;
 use salus_sdk::module::type_url;
 use salus_sdk::{Address, Error, Msg};
@@ -46,47 +46,35 @@ impl IbcMsg {
 
     #[allow(deprecated)] // MsgSubmitMisbehaviour: ibc-go v8 still accepts it
     pub fn decode(any: &Any) -> Result<Self, Error> {
-        let raw = ibc_proto::google::protobuf::Any { type_url: any.type_url.clone(), value: any.value.clone() };
-        let envelope = MsgEnvelope::try_from(raw)
+        let header_signatures = crate::checks::check(any)?;
+        let decoded = std::panic::catch_unwind(|| MsgEnvelope::try_from(any.clone()));
+        let envelope = decoded
+            .map_err(|_| IbcError::InvalidMsg.with(format!("{} does not decode", any.type_url)))?
             .map_err(|e| IbcError::InvalidMsg.with(format!("{} does not decode: {e}", any.type_url)))?;
-        let (signer, headers): (&Signer, Vec<&ibc_proto::google::protobuf::Any>) = match &envelope {
-            MsgEnvelope::Client(ClientMsg::CreateClient(m)) => (&m.signer, vec![]),
-            MsgEnvelope::Client(ClientMsg::UpdateClient(m)) => (&m.signer, vec![&m.client_message]),
-            MsgEnvelope::Client(ClientMsg::Misbehaviour(m)) => (&m.signer, vec![&m.misbehaviour]),
-            MsgEnvelope::Client(ClientMsg::UpgradeClient(m)) => (&m.signer, vec![]),
+        let signer: &Signer = match &envelope {
+            MsgEnvelope::Client(ClientMsg::CreateClient(m)) => {
+                let state = TmClientState::try_from(m.client_state.clone())
+                    .map_err(|e| IbcError::InvalidMsg.with(format!("the client state: {e}")))?;
+                state.inner().validate().map_err(|e| IbcError::InvalidMsg.with(format!("the client state: {e}")))?;
+                &m.signer
+            }
+            MsgEnvelope::Client(ClientMsg::UpdateClient(m)) => &m.signer,
+            MsgEnvelope::Client(ClientMsg::Misbehaviour(m)) => &m.signer,
+            MsgEnvelope::Client(ClientMsg::UpgradeClient(m)) => &m.signer,
             MsgEnvelope::Client(ClientMsg::RecoverClient(_)) => {
                 return Err(IbcError::InvalidMsg.with("a client is recovered by a governance proposal only"))
             }
-            MsgEnvelope::Connection(ConnectionMsg::OpenInit(m)) => (&m.signer, vec![]),
-            MsgEnvelope::Connection(ConnectionMsg::OpenTry(m)) => (&m.signer, vec![]),
-            MsgEnvelope::Connection(ConnectionMsg::OpenAck(m)) => (&m.signer, vec![]),
-            MsgEnvelope::Connection(ConnectionMsg::OpenConfirm(m)) => (&m.signer, vec![]),
+            MsgEnvelope::Connection(ConnectionMsg::OpenInit(m)) => &m.signer,
+            MsgEnvelope::Connection(ConnectionMsg::OpenTry(m)) => &m.signer,
+            MsgEnvelope::Connection(ConnectionMsg::OpenAck(m)) => &m.signer,
+            MsgEnvelope::Connection(ConnectionMsg::OpenConfirm(m)) => &m.signer,
             MsgEnvelope::Channel(_) | MsgEnvelope::Packet(_) => {
                 return Err(IbcError::InvalidMsg
                     .with(format!("{}: no module is bound to an IBC port on this chain yet", any.type_url)))
             }
         };
         let signer = Address::parse("signer", signer.as_ref())?;
-        let header_signatures = headers.into_iter().map(signatures_in).sum();
         Ok(IbcMsg { type_url: any.type_url.clone(), envelope, signer, header_signatures })
-    }
-}
-
-/// The signatures and validators a 07-tendermint header (or a misbehaviour's two) carries; 0 for
-/// anything else (the client rejects it before verifying).
-fn signatures_in(any: &ibc_proto::google::protobuf::Any) -> u64 {
-    use ibc_proto::ibc::lightclients::tendermint::v1::{Header, Misbehaviour};
-    let count = |h: &Header| -> u64 {
-        let signatures = h.signed_header.as_ref().and_then(|s| s.commit.as_ref()).map_or(0, |c| c.signatures.len());
-        let validators = h.validator_set.as_ref().map_or(0, |v| v.validators.len());
-        let trusted = h.trusted_validators.as_ref().map_or(0, |v| v.validators.len());
-        (signatures + validators + trusted) as u64
-    };
-    match any.type_url.as_str() {
-        "/ibc.lightclients.tendermint.v1.Header" => Header::decode(any.value.as_slice()).map_or(0, |h| count(&h)),
-        "/ibc.lightclients.tendermint.v1.Misbehaviour" => Misbehaviour::decode(any.value.as_slice())
-            .map_or(0, |m| m.header_1.as_ref().map_or(0, count) + m.header_2.as_ref().map_or(0, count)),
-        _ => 0,
     }
 }
 

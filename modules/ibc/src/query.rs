@@ -3,24 +3,28 @@
 //! from the ABCI `store/ibc/key` query, which Hermes uses for them.
 
 use ibc::core::host::types::identifiers::{ClientId, ConnectionId};
-use ibc::core::host::types::path::{ClientConnectionPath, ClientConsensusStatePath, ClientStatePath, ConnectionPath};
+use ibc::core::host::types::path::{
+    ClientConnectionPath, ClientConsensusStatePath, ClientStatePath, ConnectionPath, NextClientSequencePath,
+};
 use ibc_proto::google::protobuf::Any as RawAny;
 use ibc_proto::ibc::core::client::v1 as client;
 use ibc_proto::ibc::core::connection::v1 as connection;
 use prost::Message;
 use salus_sdk::module::decode_request;
-use salus_sdk::pagination::{paginate, paginate_filtered, Page};
+use salus_sdk::pagination::{paginate, Page};
 use salus_sdk::{Error, SdkCode, StateRead};
 
 use crate::error::IbcError;
 use crate::keys;
+
+pub const CONSENSUS_STATE_HEIGHTS_PATH: &str = "/ibc.core.client.v1.Query/ConsensusStateHeights";
 
 pub fn handle(state: &impl StateRead, path: &str, req: &[u8]) -> Option<Result<Vec<u8>, Error>> {
     Some(match path {
         "/ibc.core.client.v1.Query/ClientState" => client_state(state, req),
         "/ibc.core.client.v1.Query/ClientStates" => client_states(state, req),
         "/ibc.core.client.v1.Query/ConsensusState" => consensus_state(state, req),
-        "/ibc.core.client.v1.Query/ConsensusStateHeights" => consensus_state_heights(state, req),
+        CONSENSUS_STATE_HEIGHTS_PATH => consensus_state_heights(state, req),
         "/ibc.core.connection.v1.Query/Connection" => connection_end(state, req),
         "/ibc.core.connection.v1.Query/Connections" => connections(state, req),
         "/ibc.core.connection.v1.Query/ClientConnections" => client_connections(state, req),
@@ -53,19 +57,47 @@ fn client_state(state: &impl StateRead, req: &[u8]) -> Result<Vec<u8>, Error> {
         .encode_to_vec())
 }
 
+/// Clients by number (`07-tendermint-{n}`, n below `nextClientSequence`), one point read each:
+/// a page never walks the clients' consensus states. `next_key` is the next number, 8 bytes
+/// big-endian.
 fn client_states(state: &impl StateRead, req: &[u8]) -> Result<Vec<u8>, Error> {
     let req: client::QueryClientStatesRequest = decode_request(req)?;
     let page = Page::from_request(req.pagination.as_ref())?;
-    let prefix = [salus_store::IBC_PREFIX, b"clients/"].concat();
-    let (found, pagination) = paginate_filtered(state, &prefix, &page, |k, _| Ok(k.ends_with(b"/clientState")))?;
-    let mut client_states = Vec::with_capacity(found.len());
-    for (k, v) in found {
-        let inner = &k[prefix.len()..k.len() - b"/clientState".len()];
-        client_states.push(client::IdentifiedClientState {
-            client_id: String::from_utf8_lossy(inner).into_owned(),
-            client_state: Some(any(v)?),
-        });
+    let count = match state.get_raw(&keys::path(NextClientSequencePath))? {
+        None => 0,
+        Some(bytes) => {
+            u64::from_be_bytes(bytes.as_slice().try_into().map_err(|_| Error::internal("a malformed client counter"))?)
+        }
+    };
+    let key_number = || -> Result<u64, Error> {
+        let bytes: [u8; 8] = page.key.as_slice().try_into().map_err(|_| {
+            IbcError::InvalidQuery.with("pagination.key: pass the next_key of the page before (8 bytes)")
+        })?;
+        Ok(u64::from_be_bytes(bytes))
+    };
+    // The numbers of the page, in order.
+    let numbers: Vec<u64> = if page.reverse {
+        let top = if page.key.is_empty() {
+            count.saturating_sub(page.offset)
+        } else {
+            key_number()?.saturating_add(1).min(count)
+        };
+        (0..top).rev().take(page.limit + 1).collect()
+    } else {
+        let from = if page.key.is_empty() { page.offset } else { key_number()? };
+        (from..count).take(page.limit + 1).collect()
+    };
+    let mut client_states = Vec::with_capacity(page.limit);
+    for n in numbers.iter().take(page.limit) {
+        let id = ClientId::new("07-tendermint", *n).map_err(Error::internal)?;
+        if let Some(bytes) = state.get_raw(&keys::path(ClientStatePath::new(id.clone())))? {
+            client_states
+                .push(client::IdentifiedClientState { client_id: id.to_string(), client_state: Some(any(bytes)?) });
+        }
     }
+    let next_key = numbers.get(page.limit).map(|n| n.to_be_bytes().to_vec()).unwrap_or_default();
+    let total = if page.count_total { count } else { 0 };
+    let pagination = salus_proto::cosmos::base::query::v1beta1::PageResponse { next_key, total };
     Ok(client::QueryClientStatesResponse { client_states, pagination: Some(pagination) }.encode_to_vec())
 }
 
@@ -73,12 +105,14 @@ fn consensus_state(state: &impl StateRead, req: &[u8]) -> Result<Vec<u8>, Error>
     let req: client::QueryConsensusStateRequest = decode_request(req)?;
     let id = client_id(&req.client_id)?;
     let (number, height) = if req.latest_height {
-        let prefix = keys::consensus_iteration_prefix(&id);
-        let end = [prefix.as_slice(), &[0xff; 17]].concat();
-        let latest = state.range_limit_raw(&prefix, &prefix, &end, 1, true)?;
-        let (k, _) = latest.first().ok_or_else(|| not_found(format!("client {id} has no consensus state")))?;
-        keys::height_of_iteration_key(prefix.len(), k)
-            .ok_or_else(|| Error::internal("a malformed consensus-state index key"))?
+        // The client's latest height, as ibc-go answers it.
+        let bytes = state
+            .get_raw(&keys::path(ClientStatePath::new(id.clone())))?
+            .ok_or_else(|| not_found(format!("client {id} not found")))?;
+        let cs = ibc_proto::ibc::lightclients::tendermint::v1::ClientState::decode(any(bytes)?.value.as_slice())
+            .map_err(Error::internal)?;
+        let latest = cs.latest_height.unwrap_or_default();
+        (latest.revision_number, latest.revision_height)
     } else {
         (req.revision_number, req.revision_height)
     };

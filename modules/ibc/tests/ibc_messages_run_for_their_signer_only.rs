@@ -174,3 +174,81 @@ fn two_chains_fed_the_same_ibc_txs_reach_the_same_app_hashes() {
     };
     assert_eq!(run(), run());
 }
+
+/// Inputs ibc-rs or the light-client verifier would panic or overflow on are refused in decode
+/// (CheckTx and ProcessProposal refuse them too), and the chain goes on.
+#[test]
+fn hostile_headers_and_client_states_are_refused_before_ibc_rs_sees_them() {
+    use ibc_proto::ibc::core::connection::v1 as connection;
+    use ibc_proto::ibc::lightclients::tendermint::v1 as tm;
+    use salus_proto::tendermint_proto::types as tmt;
+    let mut chain = TestChain::new();
+    let relayer = key(1);
+    let signer = relayer.address.to_string();
+    let out = chain.exec(&relayer, create_client(&signer));
+    assert_eq!(out.code, 0, "{}", out.log);
+
+    let header = |height: i64, chain_id: &str, validators: usize| tm::Header {
+        signed_header: Some(tmt::SignedHeader {
+            header: Some(tmt::Header { height, chain_id: chain_id.into(), ..Default::default() }),
+            commit: Some(tmt::Commit { height, ..Default::default() }),
+        }),
+        validator_set: Some(tmt::ValidatorSet {
+            validators: vec![tmt::Validator::default(); validators],
+            ..Default::default()
+        }),
+        trusted_height: Some(client::Height { revision_number: 7, revision_height: 40 }),
+        trusted_validators: Some(tmt::ValidatorSet::default()),
+    };
+    let update = |h: tm::Header| {
+        any(&client::MsgUpdateClient {
+            client_id: "07-tendermint-0".into(),
+            client_message: Some(any(&h)),
+            signer: signer.clone(),
+        })
+    };
+    let refused = |chain: &mut TestChain, msg: Any, why: &str| {
+        let out = chain.exec(&relayer, msg);
+        assert_eq!((out.codespace, out.code), ("ibc", 2), "{why}: {}", out.log);
+    };
+    refused(&mut chain, update(header(0, "other-7", 0)), "a header at height 0");
+    refused(&mut chain, update(header(41, "-1", 0)), "a chain id IBC cannot parse");
+    refused(&mut chain, update(header(41, "other-7", 1_025)), "more validators than a header may carry");
+
+    // A trust level whose products overflow, and a proof spec with no children.
+    let mut state = tm::ClientState::decode(
+        client::MsgCreateClient::decode(create_client(&signer).value.as_slice())
+            .unwrap()
+            .client_state
+            .unwrap()
+            .value
+            .as_slice(),
+    )
+    .unwrap();
+    state.trust_level = Some(tm::Fraction { numerator: 1 << 63, denominator: (1 << 63) + 1 });
+    let overflowing = state.clone();
+    let open_try = any(&{
+        #[allow(deprecated)]
+        connection::MsgConnectionOpenTry {
+            client_id: "07-tendermint-0".into(),
+            client_state: Some(any(&overflowing)),
+            signer: signer.clone(),
+            ..Default::default()
+        }
+    });
+    refused(&mut chain, open_try, "a counterparty client of Salus with an overflowing trust level");
+    let create = |s: &tm::ClientState| {
+        let mut m = client::MsgCreateClient::decode(create_client(&signer).value.as_slice()).unwrap();
+        m.client_state = Some(any(s));
+        any(&m)
+    };
+    refused(&mut chain, create(&overflowing), "a client with an overflowing trust level");
+    let mut childless = state.clone();
+    childless.trust_level = Some(tm::Fraction { numerator: 1, denominator: 3 });
+    childless.proof_specs[0].inner_spec.as_mut().unwrap().child_order.clear();
+    refused(&mut chain, create(&childless), "a proof spec with no children");
+
+    chain.blocks(1);
+    let out = chain.exec(&relayer, create_client(&signer));
+    assert_eq!(out.code, 0, "the chain goes on: {}", out.log);
+}

@@ -72,8 +72,12 @@ impl App {
         // Indexes rewritten at every change and read only at the latest height: their deleted
         // keys keep no history, so reading the validator set, a subject's consents or a role's
         // grants does not slow down as validators come and go and consents and roles end.
-        let history_free: Vec<&[u8]> =
-            [salus_staking::keys::HISTORY_FREE_PREFIXES, salus_consent::keys::HISTORY_FREE_PREFIXES].concat();
+        let history_free: Vec<&[u8]> = [
+            salus_staking::keys::HISTORY_FREE_PREFIXES,
+            salus_consent::keys::HISTORY_FREE_PREFIXES,
+            salus_ibc::keys::HISTORY_FREE_PREFIXES,
+        ]
+        .concat();
         let storage = storage.without_history_under(&history_free);
         let version = storage.latest_version()?.unwrap_or(0);
         let committed = storage.snapshot(version);

@@ -71,6 +71,7 @@ pub const LATEST_HEIGHT_ONLY: &[&str] = &[
     salus_consent::query::ACCESS_GRANT_PATH,
     salus_consent::query::BY_SUBJECT_PATH,
     salus_consent::query::ROLES_PATH,
+    salus_ibc::query::CONSENSUS_STATE_HEIGHTS_PATH,
     // A simulated MsgAccessRecord decides as an access does.
     "/cosmos.tx.v1beta1.Service/Simulate",
 ];
