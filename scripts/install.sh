@@ -10,7 +10,17 @@
 #     from the Go module proxy (scripts/simd pins it), cached outside the checkout
 # Tools built from source are cached under ~/.cache/salus/<tool>-<version> (SALUS_TOOLS_CACHE moves
 # it), so clones and CI runs share them; bin/ links to them. A missing one is built again.
+#
+# `scripts/install.sh --chain-only` installs only what running a chain needs (apt packages,
+# CometBFT): scripts/local.sh uses it. The test suite needs everything.
 set -euo pipefail
+
+CHAIN_ONLY=0
+case "${1:-}" in
+  --chain-only) CHAIN_ONLY=1 ;;
+  "") ;;
+  *) echo "usage: scripts/install.sh [--chain-only]" >&2; exit 2 ;;
+esac
 
 COMETBFT_VERSION="${COMETBFT_VERSION:-v0.38.26}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,6 +50,11 @@ else
   say "building CometBFT ${COMETBFT_VERSION} with go install (a minute or two)"
   GOBIN="$BIN" go install "github.com/cometbft/cometbft/cmd/cometbft@${COMETBFT_VERSION}"
   say "CometBFT $("$BIN/cometbft" version) installed in bin/"
+fi
+
+if [ "$CHAIN_ONLY" = 1 ]; then
+  say "done (--chain-only: the test tools, Hermes and simd are left for scripts/test.sh)"
+  exit 0
 fi
 
 if [ -f "$ROOT/tests/cosmjs/package-lock.json" ]; then

@@ -43,7 +43,7 @@ stop() {
 }
 
 start() {
-  bash "$ROOT/scripts/install.sh"
+  bash "$ROOT/scripts/install.sh" --chain-only
   say "building salusd (the first build compiles RocksDB: about 10 minutes on 2 cores)"
   (cd "$ROOT" && cargo build --bin salusd)
   if alive salusd || alive cometbft; then die "the local chain is already running: scripts/local.sh stop first"; fi
