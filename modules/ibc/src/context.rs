@@ -212,9 +212,14 @@ impl<S: StateRead + ?Sized> ExtClientValidationContext for IbcCtx<'_, S> {
         self.height_now()
     }
 
+    /// Only the oldest height: ibc-rs calls this to prune a client's expired consensus states on
+    /// every update, and with one height it prunes at most the oldest one per update, as ibc-go
+    /// does (`pruneOldestConsensusState`). Reading every height would cost every update the
+    /// whole, growing list; pruning them all at once would leave many deleted keys in the block's
+    /// overlay for the client's next update to step over.
     fn consensus_state_heights(&self, client_id: &ClientId) -> Result<Vec<Height>, HostError> {
         let prefix = keys::consensus_iteration_prefix(client_id);
-        self.iteration(client_id, &prefix, &iteration_end(&prefix), usize::MAX, false)
+        self.iteration(client_id, &prefix, &iteration_end(&prefix), 1, false)
     }
 
     fn next_consensus_state(
