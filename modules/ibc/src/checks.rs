@@ -34,6 +34,7 @@ fn decode<M: Message + Default>(any: &Any, what: &str) -> Result<M, Error> {
 
 /// Checks the headers and client states `any` carries; returns the signatures and validators of
 /// its headers, which the message is charged for before they are verified.
+#[allow(deprecated)] // MsgSubmitMisbehaviour, and ConnOpenTry/Ack's client_state: ibc-go v8 still sends them
 pub fn check(any: &Any) -> Result<u64, Error> {
     let url = any.type_url.as_str();
     if url == client::MsgCreateClient::type_url() {
@@ -44,24 +45,18 @@ pub fn check(any: &Any) -> Result<u64, Error> {
         let m: client::MsgUpdateClient = decode(any, "MsgUpdateClient")?;
         client_message(m.client_message.as_ref())
     } else if url == client::MsgSubmitMisbehaviour::type_url() {
-        #[allow(deprecated)]
         let m: client::MsgSubmitMisbehaviour = decode(any, "MsgSubmitMisbehaviour")?;
-        #[allow(deprecated)]
         client_message(m.misbehaviour.as_ref())
     } else if url == client::MsgUpgradeClient::type_url() {
         let m: client::MsgUpgradeClient = decode(any, "MsgUpgradeClient")?;
         check_client_state(m.client_state.as_ref())?;
         Ok(0)
     } else if url == connection::MsgConnectionOpenTry::type_url() {
-        #[allow(deprecated)]
         let m: connection::MsgConnectionOpenTry = decode(any, "MsgConnectionOpenTry")?;
-        #[allow(deprecated)]
         check_client_state(m.client_state.as_ref())?;
         Ok(0)
     } else if url == connection::MsgConnectionOpenAck::type_url() {
-        #[allow(deprecated)]
         let m: connection::MsgConnectionOpenAck = decode(any, "MsgConnectionOpenAck")?;
-        #[allow(deprecated)]
         check_client_state(m.client_state.as_ref())?;
         Ok(0)
     } else {
