@@ -105,16 +105,21 @@ pub fn chain_section(home: &Home, key_name: &str, trusting_percent: u64) -> Resu
         .unwrap_or_else(|| "0.001".into());
     let rpc = config.cometbft.rpc.trim_end_matches('/');
     let websocket = format!("{}/websocket", rpc.replacen("http://", "ws://", 1).replacen("https://", "wss://", 1));
+    // Values from the home's files go in as TOML strings, escaped: a stray quote or newline in
+    // them cannot add settings.
+    let quoted = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let (chain_id, rpc, websocket) = (quoted(chain_id), quoted(rpc), quoted(&websocket));
+    let grpc = quoted(&format!("http://{}", config.grpc.address));
     // Leave room for the tx envelope: Hermes batches messages up to this size.
     let max_tx_size = auth.max_tx_bytes.saturating_mul(3) / 4;
     Ok(format!(
-        r#"# The Salus chain `{chain_id}`, written by `salusd hermes-config`.
+        r#"# The Salus chain {chain_id}, written by `salusd hermes-config`.
 [[chains]]
-id = '{chain_id}'
+id = {chain_id}
 type = 'CosmosSdk'
-rpc_addr = '{rpc}'
-grpc_addr = 'http://{grpc}'
-event_source = {{ mode = 'push', url = '{websocket}', batch_delay = '500ms' }}
+rpc_addr = {rpc}
+grpc_addr = {grpc}
+event_source = {{ mode = 'push', url = {websocket}, batch_delay = '500ms' }}
 rpc_timeout = '10s'
 trusted_node = false
 account_prefix = '{prefix}'
@@ -137,7 +142,6 @@ proof_specs = '''
 {proof_specs}
 '''
 "#,
-        grpc = config.grpc.address,
         prefix = salus_sdk::BECH32_PREFIX,
         max_gas = auth.max_gas_per_tx.min(50_000_000),
         denom = salus_sdk::BASE_DENOM,
