@@ -52,6 +52,17 @@ else
   say "CometBFT $("$BIN/cometbft" version) installed in bin/"
 fi
 
+# scripts/local.sh reads CometBFT's RPC with curl and JSON with python3.
+need_tools=()
+command -v curl >/dev/null || need_tools+=(curl)
+command -v python3 >/dev/null || need_tools+=(python3)
+if [ ${#need_tools[@]} -gt 0 ]; then
+  say "installing ${need_tools[*]} (apt)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_tools[@]}" >/dev/null
+fi
+
 if [ "$CHAIN_ONLY" = 1 ]; then
   say "done (--chain-only: the test tools, Hermes and simd are left for scripts/test.sh)"
   exit 0

@@ -84,6 +84,7 @@ pub fn chain_section(home: &Home, key_name: &str, trusting_percent: u64) -> Resu
     }
     let genesis = read_json(&home.genesis())?;
     let chain_id = genesis["chain_id"].as_str().context("genesis.json has no chain_id")?;
+    crate::home::validate_chain_id(chain_id)?;
     let app = &genesis["app_state"];
     let unbonding_secs = app["staking"]["params"]["unbonding_time_secs"]
         .as_u64()
