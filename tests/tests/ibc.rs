@@ -1,6 +1,7 @@
 //! IBC between two Salus chains through the unmodified Hermes relayer that scripts/install.sh
-//! installs: Hermes creates a light client of each chain on the other, updates one, and opens a
-//! connection (ICS-03's four steps, each proven against the other chain's app hash).
+//! installs: Hermes creates a light client of each chain on the other, updates one, opens a
+//! connection (ICS-03's four steps, each proven against the other chain's app hash) and on it an
+//! ICS-20 transfer channel (ICS-04's four steps).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -75,7 +76,7 @@ impl Hermes {
 }
 
 #[test]
-fn hermes_creates_and_updates_clients_and_opens_a_connection_between_two_salus_chains() {
+fn hermes_creates_and_updates_clients_and_opens_a_connection_and_a_transfer_channel_between_two_salus_chains() {
     let (a, a_mnemonic) = chain("salus-a-1");
     let (b, b_mnemonic) = chain("salus-b-1");
     let hermes = Hermes::new(a.dir.path(), &[(&a, &a_mnemonic), (&b, &b_mnemonic)]);
@@ -103,5 +104,30 @@ fn hermes_creates_and_updates_clients_and_opens_a_connection_between_two_salus_c
     for node in [&a, &b] {
         let end = node.ok(&["query", "ibc", "connection", "end", "connection-0", "--output", "json"]).unwrap().json();
         assert_eq!(end["state"], "STATE_OPEN", "{}: {end}", node.chain_id);
+    }
+
+    let channel = hermes.ok(&[
+        "create",
+        "channel",
+        "--a-chain",
+        "salus-a-1",
+        "--a-connection",
+        "connection-0",
+        "--a-port",
+        "transfer",
+        "--b-port",
+        "transfer",
+    ]);
+    assert!(channel.contains("channel-0"), "{channel}");
+    for node in [&a, &b] {
+        let end =
+            node.ok(&["query", "ibc", "channel", "end", "transfer", "channel-0", "--output", "json"]).unwrap().json();
+        assert_eq!(end["state"], "STATE_OPEN", "{}: {end}", node.chain_id);
+        assert_eq!(end["ordering"], "ORDER_UNORDERED", "{end}");
+        assert_eq!(end["version"], "ics20-1", "{end}");
+        assert_eq!(end["counterparty"]["channel_id"], "channel-0", "{end}");
+        let listed =
+            node.ok(&["query", "ibc", "channel", "connection", "connection-0", "--output", "json"]).unwrap().json();
+        assert_eq!(listed["channels"].as_array().unwrap().len(), 1, "{listed}");
     }
 }

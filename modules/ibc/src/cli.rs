@@ -1,11 +1,12 @@
-//! `salusd query ibc client ...` and `salusd query ibc connection ...`: what a chain's IBC clients
-//! and connections hold, as JSON. Transactions come from the relayer (Hermes), not from here.
+//! `salusd query ibc client ...`, `... connection ...` and `... channel ...`: what a chain's IBC
+//! clients, connections and channels hold, as JSON. Transactions come from the relayer (Hermes), not from here.
 
 use base64::Engine;
 use clap::Subcommand;
 use ibc::clients::tendermint::client_state::ClientState as TmClientState;
 use ibc::clients::tendermint::consensus_state::ConsensusState as TmConsensusState;
 use ibc::core::primitives::proto::{Any, Protobuf};
+use ibc_proto::ibc::core::channel::v1 as channel;
 use ibc_proto::ibc::core::client::v1 as client;
 use ibc_proto::ibc::core::connection::v1 as connection;
 use prost::Message;
@@ -23,6 +24,26 @@ enum Query {
     /// ICS-03 connections.
     #[command(subcommand)]
     Connection(ConnectionQuery),
+    /// ICS-04 channels.
+    #[command(subcommand)]
+    Channel(ChannelQuery),
+}
+
+#[derive(Subcommand, Debug)]
+enum ChannelQuery {
+    /// A channel end: its state, ordering, counterparty, connection and version.
+    End { port_id: String, channel_id: String },
+    /// Every channel, a page at a time.
+    Channels {
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// The channels built on a connection, a page at a time.
+    Connection {
+        connection_id: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -64,7 +85,7 @@ enum ConnectionQuery {
 
 impl ModuleCli for IbcModule {
     fn query_command() -> Option<clap::Command> {
-        Some(cli::command::<Query>(crate::NAME, "IBC light clients and connections"))
+        Some(cli::command::<Query>(crate::NAME, "IBC light clients, connections and channels"))
     }
 
     fn query(matches: &clap::ArgMatches, ctx: &dyn CliCtx) -> anyhow::Result<QueryAnswer> {
@@ -158,6 +179,39 @@ impl ModuleCli for IbcModule {
                 )?;
                 json!({ "connection_paths": res.connection_paths })
             }
+            Query::Channel(ChannelQuery::End { port_id, channel_id }) => {
+                let req = channel::QueryChannelRequest { port_id: port_id.clone(), channel_id: channel_id.clone() };
+                let res = channel::QueryChannelResponse::decode(
+                    ask("/ibc.core.channel.v1.Query/Channel", req.encode_to_vec())?.as_slice(),
+                )?;
+                let end = res.channel.unwrap_or_default();
+                channel_json(&channel::IdentifiedChannel {
+                    state: end.state,
+                    ordering: end.ordering,
+                    counterparty: end.counterparty,
+                    connection_hops: end.connection_hops,
+                    version: end.version,
+                    port_id,
+                    channel_id,
+                    upgrade_sequence: end.upgrade_sequence,
+                })
+            }
+            Query::Channel(ChannelQuery::Channels { page: p }) => {
+                let req = channel::QueryChannelsRequest { pagination: page(&p)? };
+                let res = channel::QueryChannelsResponse::decode(
+                    ask("/ibc.core.channel.v1.Query/Channels", req.encode_to_vec())?.as_slice(),
+                )?;
+                let list: Vec<Value> = res.channels.iter().map(channel_json).collect();
+                json!({ "channels": list, "pagination": page_json(res.pagination) })
+            }
+            Query::Channel(ChannelQuery::Connection { connection_id, page: p }) => {
+                let req = channel::QueryConnectionChannelsRequest { connection: connection_id, pagination: page(&p)? };
+                let res = channel::QueryConnectionChannelsResponse::decode(
+                    ask("/ibc.core.channel.v1.Query/ConnectionChannels", req.encode_to_vec())?.as_slice(),
+                )?;
+                let list: Vec<Value> = res.channels.iter().map(channel_json).collect();
+                json!({ "channels": list, "pagination": page_json(res.pagination) })
+            }
         };
         Ok(QueryAnswer::json(value))
     }
@@ -209,6 +263,22 @@ fn connection_json(
         },
         "versions": versions.iter().map(|v| json!({ "identifier": v.identifier, "features": v.features })).collect::<Vec<_>>(),
         "delay_period": delay_period.to_string(),
+    })
+}
+
+fn channel_json(c: &channel::IdentifiedChannel) -> Value {
+    let state = channel::State::try_from(c.state).map(|s| s.as_str_name().to_string()).unwrap_or(c.state.to_string());
+    let ordering =
+        channel::Order::try_from(c.ordering).map(|o| o.as_str_name().to_string()).unwrap_or(c.ordering.to_string());
+    let counterparty = c.counterparty.clone().unwrap_or_default();
+    json!({
+        "port_id": c.port_id,
+        "channel_id": c.channel_id,
+        "state": state,
+        "ordering": ordering,
+        "counterparty": { "port_id": counterparty.port_id, "channel_id": counterparty.channel_id },
+        "connection_hops": c.connection_hops,
+        "version": c.version,
     })
 }
 

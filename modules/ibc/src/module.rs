@@ -17,6 +17,8 @@ impl Module for IbcModule {
         "ibc.core.client.v1.Msg",
         "ibc.core.connection.v1.Query",
         "ibc.core.connection.v1.Msg",
+        "ibc.core.channel.v1.Query",
+        "ibc.core.channel.v1.Msg",
     ];
 
     type Msg = IbcMsg;

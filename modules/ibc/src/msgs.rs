@@ -1,12 +1,15 @@
 //! The IBC messages Salus routes, as ibc-go's protobuf types (what Hermes sends): ICS-02 client
-//! messages and the ICS-03 connection handshake. Channels and packets follow with the first
-//! module bound to a port (ICS-20).
+//! messages, the ICS-03 connection handshake and the ICS-04 channel handshake (channels bind to
+//! the `transfer` port). Packets follow with ICS-20's token movements.
 
 use ibc::clients::tendermint::client_state::ClientState as TmClientState;
+use ibc::core::channel::types::msgs::ChannelMsg;
+use ibc::core::channel::types::Version;
 use ibc::core::client::types::msgs::ClientMsg;
 use ibc::core::connection::types::msgs::ConnectionMsg;
 use ibc::core::handler::types::msgs::MsgEnvelope;
 use ibc::core::primitives::Signer;
+use ibc_proto::ibc::core::channel::v1 as channel;
 use ibc_proto::ibc::core::client::v1 as client;
 use ibc_proto::ibc::core::connection::v1 as connection;
 use salus_proto::Any;
@@ -41,6 +44,12 @@ impl IbcMsg {
             type_url::<connection::MsgConnectionOpenTry>(),
             type_url::<connection::MsgConnectionOpenAck>(),
             type_url::<connection::MsgConnectionOpenConfirm>(),
+            type_url::<channel::MsgChannelOpenInit>(),
+            type_url::<channel::MsgChannelOpenTry>(),
+            type_url::<channel::MsgChannelOpenAck>(),
+            type_url::<channel::MsgChannelOpenConfirm>(),
+            type_url::<channel::MsgChannelCloseInit>(),
+            type_url::<channel::MsgChannelCloseConfirm>(),
         ]
     }
 
@@ -48,9 +57,17 @@ impl IbcMsg {
     pub fn decode(any: &Any) -> Result<Self, Error> {
         let header_signatures = crate::checks::check(any)?;
         let decoded = std::panic::catch_unwind(|| MsgEnvelope::try_from(any.clone()));
-        let envelope = decoded
+        let mut envelope = decoded
             .map_err(|_| IbcError::InvalidMsg.with(format!("{} does not decode", any.type_url)))?
             .map_err(|e| IbcError::InvalidMsg.with(format!("{} does not decode: {e}", any.type_url)))?;
+        // ibc-go stores the version a port's module settles on; ibc-rs 0.57 stores the proposal,
+        // so an empty one (Hermes' default) would leave the channel end without a version for
+        // the counterparty's OpenTry to check. The transfer port settles on its only version.
+        if let MsgEnvelope::Channel(ChannelMsg::OpenInit(m)) = &mut envelope {
+            if m.version_proposal.is_empty() && m.port_id_on_a.as_str() == crate::transfer_port::PORT {
+                m.version_proposal = Version::new(crate::transfer_port::VERSION.to_string());
+            }
+        }
         let signer: &Signer = match &envelope {
             MsgEnvelope::Client(ClientMsg::CreateClient(m)) => {
                 let state = TmClientState::try_from(m.client_state.clone())
@@ -65,9 +82,15 @@ impl IbcMsg {
             MsgEnvelope::Connection(ConnectionMsg::OpenTry(m)) => &m.signer,
             MsgEnvelope::Connection(ConnectionMsg::OpenAck(m)) => &m.signer,
             MsgEnvelope::Connection(ConnectionMsg::OpenConfirm(m)) => &m.signer,
+            MsgEnvelope::Channel(ChannelMsg::OpenInit(m)) => &m.signer,
+            MsgEnvelope::Channel(ChannelMsg::OpenTry(m)) => &m.signer,
+            MsgEnvelope::Channel(ChannelMsg::OpenAck(m)) => &m.signer,
+            MsgEnvelope::Channel(ChannelMsg::OpenConfirm(m)) => &m.signer,
+            MsgEnvelope::Channel(ChannelMsg::CloseInit(m)) => &m.signer,
+            MsgEnvelope::Channel(ChannelMsg::CloseConfirm(m)) => &m.signer,
             // Not in `type_urls`, so the router never hands them here: recovery is governance's,
-            // and channels wait for a module bound to a port.
-            MsgEnvelope::Client(ClientMsg::RecoverClient(_)) | MsgEnvelope::Channel(_) | MsgEnvelope::Packet(_) => {
+            // and packets wait for ICS-20's token movements.
+            MsgEnvelope::Client(ClientMsg::RecoverClient(_)) | MsgEnvelope::Packet(_) => {
                 return Err(IbcError::InvalidMsg.with(format!("{}: not routed on this chain", any.type_url)))
             }
         };

@@ -1,17 +1,19 @@
-//! The IBC queries relayers and operators use, at `/ibc.core.client.v1.Query/...` and
-//! `/ibc.core.connection.v1.Query/...` (ABCI and gRPC alike). Answers carry no proof: proofs come
+//! The IBC queries relayers and operators use, at `/ibc.core.client.v1.Query/...`,
+//! `/ibc.core.connection.v1.Query/...` and `/ibc.core.channel.v1.Query/...` (ABCI and gRPC alike). Answers carry no proof: proofs come
 //! from the ABCI `store/ibc/key` query, which Hermes uses for them.
 
-use ibc::core::host::types::identifiers::{ClientId, ConnectionId};
+use ibc::core::host::types::identifiers::{ChannelId, ClientId, ConnectionId, PortId};
 use ibc::core::host::types::path::{
-    ClientConnectionPath, ClientConsensusStatePath, ClientStatePath, ConnectionPath, NextClientSequencePath,
+    ChannelEndPath, ClientConnectionPath, ClientConsensusStatePath, ClientStatePath, ConnectionPath,
+    NextClientSequencePath,
 };
 use ibc_proto::google::protobuf::Any as RawAny;
+use ibc_proto::ibc::core::channel::v1 as channel;
 use ibc_proto::ibc::core::client::v1 as client;
 use ibc_proto::ibc::core::connection::v1 as connection;
 use prost::Message;
 use salus_sdk::module::decode_request;
-use salus_sdk::pagination::{paginate, Page};
+use salus_sdk::pagination::{paginate, paginate_filtered, Page};
 use salus_sdk::{Error, SdkCode, StateRead};
 
 use crate::error::IbcError;
@@ -28,7 +30,13 @@ pub fn handle(state: &impl StateRead, path: &str, req: &[u8]) -> Option<Result<V
         "/ibc.core.connection.v1.Query/Connection" => connection_end(state, req),
         "/ibc.core.connection.v1.Query/Connections" => connections(state, req),
         "/ibc.core.connection.v1.Query/ClientConnections" => client_connections(state, req),
-        p if p.starts_with("/ibc.core.client.v1.Query/") || p.starts_with("/ibc.core.connection.v1.Query/") => {
+        "/ibc.core.channel.v1.Query/Channel" => channel_end(state, req),
+        "/ibc.core.channel.v1.Query/Channels" => channels(state, req),
+        "/ibc.core.channel.v1.Query/ConnectionChannels" => connection_channels(state, req),
+        p if p.starts_with("/ibc.core.client.v1.Query/")
+            || p.starts_with("/ibc.core.connection.v1.Query/")
+            || p.starts_with("/ibc.core.channel.v1.Query/") =>
+        {
             Err(Error::sdk(SdkCode::UnknownRequest, format!("the ibc module has no query {p} yet")))
         }
         _ => return None,
@@ -179,5 +187,67 @@ fn client_connections(state: &impl StateRead, req: &[u8]) -> Result<Vec<u8>, Err
         .ok_or_else(|| not_found(format!("client {id} has no connections")))?;
     let list = connection::ClientPaths::decode(bytes.as_slice()).map_err(Error::internal)?;
     Ok(connection::QueryClientConnectionsResponse { connection_paths: list.paths, proof: vec![], proof_height: None }
+        .encode_to_vec())
+}
+
+const CHANNEL_ENDS_PREFIX: &[u8] = b"ibc/channelEnds/ports/";
+
+fn channel_end(state: &impl StateRead, req: &[u8]) -> Result<Vec<u8>, Error> {
+    let req: channel::QueryChannelRequest = decode_request(req)?;
+    let port: PortId =
+        req.port_id.parse().map_err(|e| IbcError::InvalidQuery.with(format!("port id `{}`: {e}", req.port_id)))?;
+    let id: ChannelId = req
+        .channel_id
+        .parse()
+        .map_err(|e| IbcError::InvalidQuery.with(format!("channel id `{}`: {e}", req.channel_id)))?;
+    let bytes = state
+        .get_raw(&keys::path(ChannelEndPath::new(&port, &id)))?
+        .ok_or_else(|| not_found(format!("channel {port}/{id} not found")))?;
+    let end = channel::Channel::decode(bytes.as_slice()).map_err(Error::internal)?;
+    Ok(channel::QueryChannelResponse { channel: Some(end), proof: vec![], proof_height: None }.encode_to_vec())
+}
+
+/// A channel end's key below [`CHANNEL_ENDS_PREFIX`] is `{port}/channels/{channel}`.
+fn identified(key: &[u8], value: &[u8]) -> Result<channel::IdentifiedChannel, Error> {
+    let rest = String::from_utf8_lossy(&key[CHANNEL_ENDS_PREFIX.len()..]).into_owned();
+    let (port_id, channel_id) =
+        rest.split_once("/channels/").ok_or_else(|| Error::internal("a malformed channel end key"))?;
+    let end = channel::Channel::decode(value).map_err(Error::internal)?;
+    Ok(channel::IdentifiedChannel {
+        state: end.state,
+        ordering: end.ordering,
+        counterparty: end.counterparty,
+        connection_hops: end.connection_hops,
+        version: end.version,
+        port_id: port_id.to_string(),
+        channel_id: channel_id.to_string(),
+        upgrade_sequence: end.upgrade_sequence,
+    })
+}
+
+fn channels(state: &impl StateRead, req: &[u8]) -> Result<Vec<u8>, Error> {
+    let req: channel::QueryChannelsRequest = decode_request(req)?;
+    let page = Page::from_request(req.pagination.as_ref())?;
+    let (found, pagination) = paginate(state, CHANNEL_ENDS_PREFIX, &page)?;
+    let channels = found.iter().map(|(k, v)| identified(k, v)).collect::<Result<_, _>>()?;
+    Ok(channel::QueryChannelsResponse { channels, pagination: Some(pagination), height: None }.encode_to_vec())
+}
+
+/// The channels whose first hop is `connection`: a filtered page over every channel, so one
+/// page examines a bounded number of them (`next_key` goes on from where it stopped).
+fn connection_channels(state: &impl StateRead, req: &[u8]) -> Result<Vec<u8>, Error> {
+    let req: channel::QueryConnectionChannelsRequest = decode_request(req)?;
+    let connection: ConnectionId = req
+        .connection
+        .parse()
+        .map_err(|e| IbcError::InvalidQuery.with(format!("connection id `{}`: {e}", req.connection)))?;
+    let page = Page::from_request(req.pagination.as_ref())?;
+    let wanted = connection.to_string();
+    let (found, pagination) = paginate_filtered(state, CHANNEL_ENDS_PREFIX, &page, |_, v| {
+        let end = channel::Channel::decode(v).map_err(Error::internal)?;
+        Ok(end.connection_hops.first() == Some(&wanted))
+    })?;
+    let channels = found.iter().map(|(k, v)| identified(k, v)).collect::<Result<_, _>>()?;
+    Ok(channel::QueryConnectionChannelsResponse { channels, pagination: Some(pagination), height: None }
         .encode_to_vec())
 }

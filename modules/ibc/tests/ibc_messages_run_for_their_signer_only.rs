@@ -22,6 +22,40 @@ fn any<M: Message + Name>(m: &M) -> Any {
     Any { type_url: M::type_url(), value: m.encode_to_vec() }
 }
 
+fn open_connection(signer: &str) -> Any {
+    use ibc_proto::ibc::core::commitment::v1::MerklePrefix;
+    use ibc_proto::ibc::core::connection::v1 as connection;
+    any(&connection::MsgConnectionOpenInit {
+        client_id: "07-tendermint-0".into(),
+        counterparty: Some(connection::Counterparty {
+            client_id: "07-tendermint-3".into(),
+            connection_id: String::new(),
+            prefix: Some(MerklePrefix { key_prefix: b"ibc".to_vec() }),
+        }),
+        version: Some(connection::Version {
+            identifier: "1".into(),
+            features: vec!["ORDER_ORDERED".into(), "ORDER_UNORDERED".into()],
+        }),
+        delay_period: 0,
+        signer: signer.into(),
+    })
+}
+
+fn open_channel(signer: &str, port: &str, ordering: channel::Order, version: &str) -> Any {
+    any(&channel::MsgChannelOpenInit {
+        port_id: port.into(),
+        channel: Some(channel::Channel {
+            state: channel::State::Init as i32,
+            ordering: ordering as i32,
+            counterparty: Some(channel::Counterparty { port_id: "transfer".into(), channel_id: String::new() }),
+            connection_hops: vec!["connection-0".into()],
+            version: version.into(),
+            upgrade_sequence: 0,
+        }),
+        signer: signer.into(),
+    })
+}
+
 fn create_client(signer: &str) -> Any {
     let chain_id = ChainId::new("other-7").unwrap();
     let state: TmClientState = TmClientStateType::new(
@@ -105,26 +139,11 @@ fn a_message_naming_another_signer_or_not_routed_is_refused_and_changes_nothing(
         substitute_client_id: "07-tendermint-1".into(),
         signer: relayer.address.to_string(),
     });
-    // Recovery is a governance proposal's, and channels wait for a port's module: neither type is
-    // routed, so the tx is refused before anything runs.
+    // Recovery is a governance proposal's: the type is not routed, so the tx is refused before
+    // anything runs.
     let out = chain.exec(&relayer, recover);
     assert_eq!((out.codespace, out.code), ("sdk", 2), "{}", out.log);
     assert!(out.log.contains("does not route"), "{}", out.log);
-
-    let open = any(&channel::MsgChannelOpenInit {
-        port_id: "transfer".into(),
-        channel: Some(channel::Channel {
-            state: 1,
-            ordering: 1,
-            counterparty: Some(channel::Counterparty { port_id: "transfer".into(), channel_id: String::new() }),
-            connection_hops: vec!["connection-0".into()],
-            version: "ics20-1".into(),
-            upgrade_sequence: 0,
-        }),
-        signer: relayer.address.to_string(),
-    });
-    let out = chain.exec(&relayer, open);
-    assert_eq!((out.codespace, out.code), ("sdk", 2), "{}", out.log);
 
     // A routed type whose body is not a valid message: ibc-rs' decoding says what is wrong.
     let broken = any(&client::MsgCreateClient {
@@ -142,34 +161,29 @@ fn a_message_naming_another_signer_or_not_routed_is_refused_and_changes_nothing(
 /// commit the same app hashes, block by block.
 #[test]
 fn two_chains_fed_the_same_ibc_txs_reach_the_same_app_hashes() {
-    use ibc_proto::ibc::core::commitment::v1::MerklePrefix;
-    use ibc_proto::ibc::core::connection::v1 as connection;
     let relayer = key(1);
     let signer = relayer.address.to_string();
-    let open_init = any(&connection::MsgConnectionOpenInit {
-        client_id: "07-tendermint-0".into(),
-        counterparty: Some(connection::Counterparty {
-            client_id: "07-tendermint-3".into(),
-            connection_id: String::new(),
-            prefix: Some(MerklePrefix { key_prefix: b"ibc".to_vec() }),
-        }),
-        version: Some(connection::Version {
-            identifier: "1".into(),
-            features: vec!["ORDER_ORDERED".into(), "ORDER_UNORDERED".into()],
-        }),
-        delay_period: 0,
-        signer: signer.clone(),
-    });
+    let open_init = open_connection(&signer);
+    let open_channel = open_channel(&signer, "transfer", channel::Order::Unordered, "");
     let run = || {
         let mut chain = TestChain::new();
         let mut hashes = Vec::new();
-        for msg in [create_client(&signer), create_client(&signer), open_init.clone(), open_init.clone()] {
+        let txs = [
+            create_client(&signer),
+            create_client(&signer),
+            open_init.clone(),
+            open_init.clone(),
+            open_channel.clone(),
+        ];
+        for msg in txs {
             let out = chain.exec(&relayer, msg);
             assert_eq!(out.code, 0, "{}", out.log);
             hashes.push(chain.app_hash());
         }
         let end = chain.snapshot().get_raw(b"ibc/connections/connection-1").unwrap();
         assert!(end.is_some(), "two connections opened (INIT)");
+        let channel = chain.snapshot().get_raw(b"ibc/channelEnds/ports/transfer/channels/channel-0").unwrap();
+        assert!(channel.is_some(), "a channel opened (INIT)");
         hashes
     };
     assert_eq!(run(), run());
@@ -251,4 +265,62 @@ fn hostile_headers_and_client_states_are_refused_before_ibc_rs_sees_them() {
     chain.blocks(1);
     let out = chain.exec(&relayer, create_client(&signer));
     assert_eq!(out.code, 0, "the chain goes on: {}", out.log);
+}
+
+/// ICS-04 on the `transfer` port: an unordered `ics20-1` channel opens (INIT, with ibc-go's event
+/// and bytes); an ordered one, another version or an unbound port are refused with a reason, and
+/// write nothing.
+#[test]
+fn a_transfer_channel_opens_with_ics20s_rules_and_nothing_else_does() {
+    let mut chain = TestChain::new();
+    let relayer = key(1);
+    let signer = relayer.address.to_string();
+    for msg in [create_client(&signer), open_connection(&signer)] {
+        let out = chain.exec(&relayer, msg);
+        assert_eq!(out.code, 0, "{}", out.log);
+    }
+
+    let refused = [
+        (open_channel(&signer, "transfer", channel::Order::Ordered, "ics20-1"), 5, "unordered"),
+        (open_channel(&signer, "transfer", channel::Order::Unordered, "ics20-2"), 5, "ics20-1"),
+        (open_channel(&signer, "records", channel::Order::Unordered, "ics20-1"), 6, "records"),
+    ];
+    for (msg, code, hint) in refused {
+        let out = chain.exec(&relayer, msg);
+        assert_eq!((out.codespace, out.code), ("ibc", code), "{}", out.log);
+        assert!(out.log.contains(hint), "the log names the fix ({hint}): {}", out.log);
+    }
+    assert!(chain.snapshot().get_raw(b"ibc/nextChannelSequence").unwrap().is_none(), "no channel was opened");
+
+    let out = chain.exec(&relayer, open_channel(&signer, "transfer", channel::Order::Unordered, ""));
+    assert_eq!(out.code, 0, "{}", out.log);
+    let event = out.events.iter().find(|e| e.kind == "channel_open_init").expect("a channel_open_init event");
+    assert_eq!(event.get("port_id"), Some("transfer"));
+    assert_eq!(event.get("channel_id"), Some("channel-0"));
+    assert_eq!(event.get("version"), Some("ics20-1"), "an empty proposal takes ICS-20's version");
+
+    let bytes = chain.snapshot().get_raw(b"ibc/channelEnds/ports/transfer/channels/channel-0").unwrap().unwrap();
+    let end = channel::Channel::decode(bytes.as_slice()).unwrap();
+    assert_eq!(end.state, channel::State::Init as i32);
+    assert_eq!(end.version, "ics20-1");
+    assert_eq!(end.connection_hops, ["connection-0"]);
+    let next_send = chain.snapshot().get_raw(b"ibc/nextSequenceSend/ports/transfer/channels/channel-0").unwrap();
+    assert_eq!(next_send, Some(1u64.to_be_bytes().to_vec()), "ibc-go's 8-byte sequence");
+
+    let page = channel::QueryChannelsResponse::decode(
+        chain
+            .query("/ibc.core.channel.v1.Query/Channels", channel::QueryChannelsRequest::default().encode_to_vec())
+            .unwrap()
+            .as_slice(),
+    )
+    .unwrap();
+    assert_eq!(page.channels.len(), 1);
+    assert_eq!((page.channels[0].port_id.as_str(), page.channels[0].channel_id.as_str()), ("transfer", "channel-0"));
+    let on_connection = |connection: &str| -> usize {
+        let req = channel::QueryConnectionChannelsRequest { connection: connection.into(), pagination: None };
+        let res = chain.query("/ibc.core.channel.v1.Query/ConnectionChannels", req.encode_to_vec()).unwrap();
+        channel::QueryConnectionChannelsResponse::decode(res.as_slice()).unwrap().channels.len()
+    };
+    assert_eq!(on_connection("connection-0"), 1);
+    assert_eq!(on_connection("connection-1"), 0);
 }
