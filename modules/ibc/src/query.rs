@@ -233,8 +233,10 @@ fn channels(state: &impl StateRead, req: &[u8]) -> Result<Vec<u8>, Error> {
     Ok(channel::QueryChannelsResponse { channels, pagination: Some(pagination), height: None }.encode_to_vec())
 }
 
-/// The channels whose first hop is `connection`: a filtered page over every channel, so one
-/// page examines a bounded number of them (`next_key` goes on from where it stopped).
+/// The channels whose first hop is `connection`: a filtered page over every channel. Paged by
+/// key, a page examines a bounded number of them (`next_key` goes on from where it stopped); an
+/// offset's skipped channels are not yet counted in that bound (the pagination helper's, noted
+/// in issue 14's note).
 fn connection_channels(state: &impl StateRead, req: &[u8]) -> Result<Vec<u8>, Error> {
     let req: channel::QueryConnectionChannelsRequest = decode_request(req)?;
     let connection: ConnectionId = req
