@@ -49,6 +49,18 @@ fn check_port(port_id: &PortId) -> Result<(), ChannelError> {
     }
 }
 
+/// The version every transfer channel settles on.
+fn ics20() -> Version {
+    Version::new(VERSION.to_string())
+}
+
+/// What both ends' handshakes require of the channel itself.
+fn check_channel(order: Order, port_id: &PortId) -> Result<(), ChannelError> {
+    check_order(order)?;
+    check_port(port_id)
+}
+
+const NO_CLOSE: &str = "ICS-20 channels cannot be closed";
 const NO_PACKETS: &str = "packets on transfer channels are not handled on this chain yet";
 
 impl Module for TransferPort {
@@ -62,12 +74,11 @@ impl Module for TransferPort {
         _counterparty: &Counterparty,
         version: &Version,
     ) -> Result<Version, ChannelError> {
-        check_order(order)?;
-        check_port(port_id)?;
+        check_channel(order, port_id)?;
         if !version.is_empty() {
             check_version(version, "the proposed")?;
         }
-        Ok(Version::new(VERSION.to_string()))
+        Ok(ics20())
     }
 
     fn on_chan_open_init_execute(
@@ -79,7 +90,7 @@ impl Module for TransferPort {
         _counterparty: &Counterparty,
         _version: &Version,
     ) -> Result<(ModuleExtras, Version), ChannelError> {
-        Ok((ModuleExtras::empty(), Version::new(VERSION.to_string())))
+        Ok((ModuleExtras::empty(), ics20()))
     }
 
     fn on_chan_open_try_validate(
@@ -91,10 +102,9 @@ impl Module for TransferPort {
         _counterparty: &Counterparty,
         counterparty_version: &Version,
     ) -> Result<Version, ChannelError> {
-        check_order(order)?;
-        check_port(port_id)?;
+        check_channel(order, port_id)?;
         check_version(counterparty_version, "the counterparty's")?;
-        Ok(Version::new(VERSION.to_string()))
+        Ok(ics20())
     }
 
     fn on_chan_open_try_execute(
@@ -106,7 +116,7 @@ impl Module for TransferPort {
         _counterparty: &Counterparty,
         _counterparty_version: &Version,
     ) -> Result<(ModuleExtras, Version), ChannelError> {
-        Ok((ModuleExtras::empty(), Version::new(VERSION.to_string())))
+        Ok((ModuleExtras::empty(), ics20()))
     }
 
     fn on_chan_open_ack_validate(
@@ -121,7 +131,7 @@ impl Module for TransferPort {
     /// ICS-20 channels cannot be closed by a user (escrowed coins would be stranded); a
     /// counterparty's close is still confirmed.
     fn on_chan_close_init_validate(&self, _port_id: &PortId, _channel_id: &ChannelId) -> Result<(), ChannelError> {
-        Err(refuse("ICS-20 channels cannot be closed"))
+        Err(refuse(NO_CLOSE))
     }
 
     fn on_chan_close_init_execute(
@@ -129,7 +139,7 @@ impl Module for TransferPort {
         _port_id: &PortId,
         _channel_id: &ChannelId,
     ) -> Result<ModuleExtras, ChannelError> {
-        Err(refuse("ICS-20 channels cannot be closed"))
+        Err(refuse(NO_CLOSE))
     }
 
     fn on_recv_packet_execute(
